@@ -1,0 +1,53 @@
+"""Doc: one article's raw text, its normalised copy with the offset map, and what the steps found."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .options import ExtractOptions
+from .rulebook import Rulebook
+from .text.normalize import normalize
+from .text.offsets import OffsetMap
+
+
+@dataclass(slots=True)
+class Span:
+    """A match in the normalised text: [start, end) of `Doc.norm`, the rule that made it, its value."""
+
+    family: str
+    start: int
+    end: int
+    rule: str
+    value: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Doc:
+    raw: str
+    norm: str
+    offsets: OffsetMap
+    rules: Rulebook
+    options: ExtractOptions
+    #: set by the layout step
+    layout: Any = None
+    #: `norm` with everything that is not article body blanked to spaces (same length), so
+    #: extractors can run one regex over it and still get offsets into `norm`.
+    body: str = ""
+    #: like `body`, plus the headline: for entity families a headline may name.
+    content: str = ""
+    #: article-level context other steps read (home place, reference year, ...)
+    context: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+
+    @classmethod
+    def from_text(cls, raw: str, rules: Rulebook, options: ExtractOptions) -> "Doc":
+        norm, offsets = normalize(raw)
+        return cls(raw=raw, norm=norm, offsets=offsets, rules=rules, options=options)
+
+    def add(self, span: Span) -> None:
+        self.spans.setdefault(span.family, []).append(span)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int, str]:
+        """Map a span of `norm` to the caller's text; returns (start, end, raw slice)."""
+        s, e = self.offsets.span_to_raw(start, end)
+        return s, e, self.raw[s:e]

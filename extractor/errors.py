@@ -1,0 +1,38 @@
+"""Typed errors with stable codes; the service maps each code to an HTTP status in one table."""
+from __future__ import annotations
+
+
+class ExtractionError(Exception):
+    """Base of every error `extract()` raises on bad input."""
+
+    code = "E000"
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class EmptyInput(ExtractionError):
+    code = "E001"
+    status = 422
+
+
+class InputTooLarge(ExtractionError):
+    code = "E002"
+    status = 413
+
+
+class UndecodableInput(ExtractionError):
+    code = "E003"
+    status = 415
+
+
+class UnparseableHtml(ExtractionError):
+    code = "E004"
+    status = 422
+
+
+class BinaryInput(ExtractionError):
+    code = "E005"
+    status = 415

@@ -1,0 +1,1 @@
+"""One module per record family; each exposes `find_<family>(doc) -> list[Span]`."""

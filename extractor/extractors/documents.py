@@ -1,0 +1,176 @@
+"""Numbered documents: find_documents(doc) -> list[Span] (one span per mention).
+
+Symbols in the three conventions (state 30/2020/NĐ-CP, Party 02-NQ/TW, union 09/NQ-CĐVC),
+their mixtures and spacing variants, official letters, and bare references ("Chỉ thị số 05").
+What follows a symbol in the sentence gives `issued_on`, `issuer` and `title`.
+resolve/documents.py merges the mentions into documents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from ..calendar import full_year, iso_day
+from ..doc import Doc, Span
+from ..patterns import alt
+from ..rulebook import Rulebook
+
+_SERIAL = r"(?:(?<=[Ss]ố)|(?<![\p{L}\p{N}/.\-]))(?P<serial>\d{1,5}[a-zđ]?)"
+_ISS = r"\p{Lu}[\p{L}\p{N}]{0,11}(?:\.\p{Lu}[\p{L}\p{N}]{0,5})*(?![\p{L}\p{N}])"
+_ISSS = rf"{_ISS}(?:-{_ISS})*"
+_SL = r"\s?/\s?"
+_DA = r"\s?-\s?"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    patterns: list[tuple[str, regex.Pattern]]
+    tail_date: regex.Pattern
+    tail_issuer: regex.Pattern
+    tail_title: regex.Pattern
+    code_of: dict[str, str]          # folded code -> table code
+    name_of_code: dict[str, str]     # table code -> type name
+    code_of_word: dict[str, str]     # folded type word -> code
+
+
+def fold(code: str) -> str:
+    return code.casefold().replace("đ", "d")
+
+
+@lru_cache(maxsize=8)
+def _compiled(rules: Rulebook) -> _Compiled:
+    r = rules.documents
+    codes = [t.code for t in r.types]
+    words = [w for t in r.types for w in t.words]
+    bare_words = [w for t in r.types if t.bare for w in t.words]
+    so = alt(r.number_words)
+    type_code = rf"(?i:{alt(codes)})"
+    cue = rf"(?:(?P<tw>(?i:{alt(words)})|{type_code})\s+(?:(?i:{so})\s*:?\s*)?)?"
+    src = {
+        "documents.state_symbol": rf"{_SERIAL}{_SL}(?P<year>(?:19|20)\d{{2}})(?:{_SL}|{_DA})(?P<type>{type_code}){_DA}(?P<issuer>{_ISSS})",
+        "documents.law_symbol": rf"{_SERIAL}{_SL}(?P<year>(?:19|20)\d{{2}}){_SL}(?P<issuer>(?:UBTV)?QH\d{{1,2}})(?![\p{{L}}\p{{N}}])",
+        "documents.union_symbol": rf"{_SERIAL}{_SL}(?P<type>{type_code}){_DA}(?P<issuer>{_ISSS})",
+        "documents.party_symbol": rf"{_SERIAL}{_DA}(?P<type>{type_code}){_SL}(?P<issuer>{_ISSS})",
+        "documents.official_letter": rf"(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*{_SERIAL}{_SL}(?P<issuer>{_ISS}(?:-{_ISS})+)",
+        "documents.bare_reference": (
+            rf"(?P<tw>(?i:{alt(bare_words)}))\s+(?:(?P<so>(?i:{so}))\s*:?\s*)?{_SERIAL}"
+            rf"(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
+            rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),
+    }
+    declared = [p.id for p in r.patterns]
+    if set(declared) != set(src):
+        raise ValueError("documents patterns out of step with rules/documents.yaml")
+    order = ["documents.state_symbol", "documents.law_symbol", "documents.official_letter",
+             "documents.union_symbol", "documents.party_symbol", "documents.bare_reference"]
+    patterns = []
+    for pid in order:
+        body = src[pid]
+        if pid not in ("documents.official_letter", "documents.bare_reference"):
+            body = cue + body
+        patterns.append((pid, regex.compile(body)))
+    date = r"(?:(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))"
+    stop = r"(?=\s+(?:về|v/v|ban hành|quy định|hướng dẫn|nhằm|để|với|và|đã|ngày|tại|cho|trong|thì|đến)(?!\p{L})|\s*[,;:.()\"\n]|\s+-\s|$)"
+    return _Compiled(
+        patterns=patterns,
+        tail_date=regex.compile(rf"\s*,?\s*(?:(?:được\s+)?(?:ban hành|ký|thông qua)\s+)?(?:vào\s+)?ngày\s+{date}", regex.IGNORECASE),
+        tail_issuer=regex.compile(rf"\s*,?\s*(?:của|do)\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
+        tail_title=regex.compile(r"\s*,?\s*(?P<title>(?:về việc|về|v/v|V/v|V/V)\s+(?:\"[^\"\n]{3,220}\"|[^;.\n\"]{3,220}))", regex.IGNORECASE),
+        code_of={fold(c): c for c in codes},
+        name_of_code={t.code: t.name for t in r.types},
+        code_of_word={fold(w): t.code for t in r.types for w in t.words},
+    )
+
+
+def _tail(text: str, pos: int, c: _Compiled) -> tuple[dict, int]:
+    """issued_on / issuer / title from the words after a mention, in any order."""
+    found: dict = {}
+    for _ in range(3):
+        m = c.tail_date.match(text, pos)
+        if m and "issued_on" not in found:
+            d, mo, y = (m.group("d") or m.group("d2")), (m.group("m") or m.group("m2")), (m.group("y") or m.group("y2"))
+            found["issued_on"] = iso_day(int(y), int(mo), int(d))
+            pos = m.end()
+            continue
+        m = c.tail_issuer.match(text, pos)
+        if m and "issuer" not in found and len(m.group("issuer").split()) <= 14:
+            found["issuer"] = m.group("issuer").strip()
+            pos = m.end()
+            continue
+        m = c.tail_title.match(text, pos)
+        if m and "title" not in found:
+            found["title"] = m.group("title").strip()
+            pos = m.end()
+            break
+        break
+    return found, pos
+
+
+def _clean_number(s: str) -> str:
+    s = regex.sub(r"\s+", "", s)
+    return s.upper()
+
+
+def find_documents(doc: Doc) -> list[Span]:
+    """Every document mention in headline and body.
+
+    >>> [s.value["number"] for s in find_documents(make_doc("thực hiện Nghị quyết số 09/NQ-CĐVC về"))]
+    ['09/NQ-CĐVC']
+    """
+    c = _compiled(doc.rules)
+    text = doc.content
+    taken: list[tuple[int, int]] = []
+    spans = []
+    for pid, pat in c.patterns:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            g = m.groupdict()
+            type_code = c.code_of.get(fold(g["type"])) if g.get("type") else None
+            word_code = c.code_of_word.get(fold(g["tw"])) if g.get("tw") else None
+            if g.get("tw") and not word_code:  # the cue was a type code ("QĐ 61/QĐ-TLĐ")
+                word_code = c.code_of.get(fold(g["tw"]))
+            if pid == "documents.bare_reference":
+                number = g["serial"]
+                type_code = word_code
+            elif pid == "documents.official_letter":
+                number = _clean_number(text[m.start("serial"):e])
+                type_code = "CV"
+            else:
+                symbol_start = m.start("serial")
+                number = _clean_number(text[symbol_start:e])
+            issuer_code = g.get("issuer")
+            if pid == "documents.state_symbol" and issuer_code is None:
+                issuer_code = None
+            value = {
+                "number": number,
+                "type_code": type_code,
+                "word_code": word_code,
+                "type_word": g.get("tw"),
+                "serial": g["serial"],
+                "year": int(g["year"]) if g.get("year") else None,
+                "issuer_code": regex.sub(r"\s+", "", issuer_code) if issuer_code else None,
+                "party": pid == "documents.party_symbol",
+                "bare": pid == "documents.bare_reference",
+            }
+            tail, _ = _tail(text, e, c)
+            value.update(tail)
+            taken.append((s, e))
+            spans.append(Span("documents", s, e, pid, value))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+def type_name(code: str | None, word_code: str | None, party: bool, rules: Rulebook) -> str | None:
+    """The full type name: from the type word when written, else from the code table."""
+    c = _compiled(rules)
+    if word_code and word_code != code and code is not None and c.name_of_code.get(word_code) != c.name_of_code.get(code):
+        # "Quy định số 37-QĐ/TW": the cue word tells Quy định from Quyết định
+        return c.name_of_code.get(word_code)
+    if code is None:
+        return c.name_of_code.get(word_code) if word_code else None
+    if party and code in rules.documents.party_type_overrides:
+        return rules.documents.party_type_overrides[code]
+    return c.name_of_code.get(code)

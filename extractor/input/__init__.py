@@ -1,0 +1,1 @@
+"""Turning what callers send (bytes, files, HTML) into the text that offsets point into."""

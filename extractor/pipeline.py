@@ -1,0 +1,64 @@
+"""The pipeline: small steps over one Doc, in a fixed order, each writing what it declares.
+
+layout -> locations -> dates -> documents -> awards. Steps are plain functions; the order
+lives here and nowhere else (spaCy's `Language.__call__`, without the registry).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .doc import Doc
+from .extractors.awards import find_awards
+from .extractors.dates import find_dates
+from .extractors.documents import find_documents
+from .extractors.locations import find_locations, home_place
+from .layout import blank_outside, find_layout
+
+
+def layout_step(doc: Doc) -> None:
+    layout = find_layout(doc)
+    doc.layout = layout
+    doc.body = blank_outside(doc.norm, layout.body)
+    doc.content = blank_outside(doc.norm, layout.body + ([layout.title] if layout.title else []))
+
+
+def locations_step(doc: Doc) -> None:
+    spans = find_locations(doc)
+    doc.spans["locations"] = spans
+    doc.context["place"] = home_place(doc, spans)
+
+
+def dates_step(doc: Doc) -> None:
+    doc.spans["dates"] = find_dates(doc)
+
+
+def documents_step(doc: Doc) -> None:
+    doc.spans["documents"] = find_documents(doc)
+
+
+def awards_step(doc: Doc) -> None:
+    doc.spans["awards"] = find_awards(doc)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[Doc], None]
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("layout", layout_step, ("norm",), ("layout", "body", "content")),
+    Step("locations", locations_step, ("content",), ("spans.locations", "context.place")),
+    Step("dates", dates_step, ("body",), ("spans.dates",)),
+    Step("documents", documents_step, ("content",), ("spans.documents",)),
+    Step("awards", awards_step, ("body",), ("spans.awards",)),
+)
+
+
+def run_pipeline(doc: Doc, steps: tuple[Step, ...] = STEPS) -> Doc:
+    for step in steps:
+        step.run(doc)
+    return doc

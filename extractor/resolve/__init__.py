@@ -1,0 +1,1 @@
+"""Steps that turn raw matches into entities: year inference, merging, name completion."""

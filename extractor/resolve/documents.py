@@ -1,0 +1,84 @@
+"""Merge document mentions into documents (RECORD.md, Document).
+
+Mentions of one symbol ("09/NQ-CĐVC" twice, "T.Ư" beside "TƯ") share a key; a bare
+reference ("Chỉ thị số 05") joins the full symbol of the same type and serial when the article
+gives one, else it is a document of its own with `number` "05".
+"""
+from __future__ import annotations
+
+import regex
+
+from ..doc import Doc, Span
+from ..extractors.documents import fold, type_name
+from ..resolve.names import Place, expand_name
+
+
+def symbol_key(number: str) -> str:
+    """The scorer's key: upper case, no spaces or dots, Đ as D, no leading zeros."""
+    n = regex.sub(r"[\s.]+", "", number.upper()).replace("Đ", "D")
+    return regex.sub(r"(?<!\d)0+(?=\d)", "", n)
+
+
+def _serial_key(serial: str) -> str:
+    return serial.lstrip("0").casefold() or "0"
+
+
+def resolve_documents(doc: Doc, spans: list[Span], place: Place | None) -> list[dict]:
+    """Documents as dicts of the record's fields plus `mentions` (spans in `doc.norm`)."""
+    groups: dict[str, list[Span]] = {}
+    order: list[str] = []
+    full_by_type_serial: dict[tuple[str, str], str] = {}
+    for sp in spans:
+        v = sp.value
+        if v["bare"]:
+            continue
+        key = symbol_key(v["number"])
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(sp)
+        if v["type_code"]:
+            full_by_type_serial.setdefault((fold(v["type_code"]), _serial_key(v["serial"])), key)
+    for sp in spans:
+        v = sp.value
+        if not v["bare"]:
+            continue
+        code = fold(v["type_code"] or "")
+        key = full_by_type_serial.get((code, _serial_key(v["serial"])))
+        if key is None:
+            key = f"{v['type_code']}:{_serial_key(v['serial'])}"
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+        groups[key].append(sp)
+    docs = []
+    rules = doc.rules
+    for key in order:
+        group = sorted(groups[key], key=lambda s: s.start)
+        main = next((s for s in group if not s.value["bare"]), group[0])
+        v = main.value
+
+        def first(field: str):
+            for s in [main, *group]:
+                if s.value.get(field):
+                    return s.value[field]
+            return None
+
+        word_code = first("word_code")
+        code = v["type_code"]
+        issuer = first("issuer")
+        if issuer:
+            issuer = expand_name(issuer, rules, place)
+        docs.append({
+            "number": v["number"],
+            "type": type_name(code, word_code, v["party"], rules),
+            "type_code": code,
+            "serial": v["serial"],
+            "year": v["year"],
+            "issuer_code": v["issuer_code"],
+            "issued_on": first("issued_on"),
+            "issuer": issuer,
+            "title": first("title"),
+            "mentions": group,
+        })
+    return docs

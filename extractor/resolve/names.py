@@ -1,0 +1,66 @@
+"""Organisation names in their fullest form: abbreviations expanded, bare level words completed.
+
+"UBND tỉnh" in an article about Hải Dương -> "Ủy ban nhân dân tỉnh Hải Dương";
+"Tổng LĐLĐ Việt Nam" -> "Tổng Liên đoàn Lao động Việt Nam" (RECORD.md, Organization).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from ..patterns import alt
+from ..rulebook import Rulebook
+
+
+@dataclass(frozen=True)
+class Place:
+    """The article's home unit, used to complete "tỉnh" / "thành phố"."""
+
+    name: str
+    kind: str  # province | city
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    abbreviation: regex.Pattern
+    expansions: dict[str, str]
+    level: regex.Pattern
+    trailing_level: regex.Pattern
+    completes: dict[str, tuple[str, ...]]
+    aliases: dict[str, str]
+
+
+@lru_cache(maxsize=8)
+def _compiled(rules: Rulebook) -> _Compiled:
+    o = rules.organizations
+    levels = [lv.word for lv in o.levels]
+    return _Compiled(
+        abbreviation=regex.compile(rf"(?<![\p{{L}}\p{{N}}]){alt(o.abbreviations)}(?![\p{{L}}\p{{N}}])"),
+        expansions=dict(o.abbreviations),
+        level=regex.compile(rf"(?<!\p{{L}}){alt(levels)}(?!\p{{L}})", regex.IGNORECASE),
+        trailing_level=regex.compile(rf"(?<!\p{{L}})(?P<level>{alt(levels)})\s*$", regex.IGNORECASE),
+        completes={lv.word: tuple(lv.completes_with) for lv in o.levels},
+        aliases={k.casefold(): v for k, v in o.aliases.items()},
+    )
+
+
+def expand_name(text: str, rules: Rulebook, place: Place | None = None) -> str:
+    """Fullest form of an organisation or position name.
+
+    >>> expand_name("UBND Tỉnh", load_rules(), Place("Hải Dương", "province"))
+    'Ủy ban nhân dân tỉnh Hải Dương'
+    """
+    c = _compiled(rules)
+    name = regex.sub(r"\s+", " ", text.strip(" ,.;:-"))
+    name = c.abbreviation.sub(lambda m: c.expansions[m.group()], name)
+    name = c.level.sub(lambda m: m.group().lower(), name)
+    if name.casefold() in c.aliases:
+        return c.aliases[name.casefold()]
+    m = c.trailing_level.search(name)
+    if m and place and place.kind in c.completes.get(m.group("level").lower(), ()):
+        name = f"{name} {place.name}"
+    if name and name[0].islower():
+        name = name[0].upper() + name[1:]
+    return name

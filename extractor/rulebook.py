@@ -1,0 +1,197 @@
+"""Load and validate the rule data in rules/*.yaml into typed tables, once per process.
+
+Every file has a schema (pydantic, extra="forbid"), so a misspelt key fails at load time
+instead of being ignored (the dateparser lesson). `rules_version` is a hash of the files,
+stored with every record so a result can be traced to the rules that made it.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleId(_Strict):
+    id: str
+    regex: str | None = None
+
+
+class ChromeRules(_Strict):
+    lines: list[RuleId]
+    tail_markers: list[RuleId]
+    section_labels: list[str]
+    site_words: list[str]
+
+
+class DatelineRules(_Strict):
+    labels: list[str]
+    weekdays: list[str]
+    afternoon_markers: list[str]
+    morning_markers: list[str]
+    two_digit_year_pivot: int
+    header_lines: int
+    max_leftover_words: int
+
+
+class BylineRules(_Strict):
+    prefixes: list[str]
+    suffix_regex: str
+    collective_authors: list[str]
+    author_separators: list[str]
+    not_authors: list[str]
+    max_words: int
+    unit_heads: list[str]
+
+
+class DateRules(_Strict):
+    day_cues: list[str]
+    range_joiners: list[str]
+    period_cues: list[str]
+    not_followed_by: list[str]
+    min_year: int
+    max_year: int
+    max_months_ahead_of_dateline: int
+    patterns: list[RuleId]
+
+
+class NumberRules(_Strict):
+    units: dict[str, int]
+    tens: dict[str, int]
+    multipliers: dict[str, int]
+    vague: list[str]
+    bounds: list[str]
+
+
+class DocumentType(_Strict):
+    code: str
+    name: str
+    words: list[str]
+    bare: bool
+
+
+class DocumentRules(_Strict):
+    types: list[DocumentType]
+    party_type_overrides: dict[str, str]
+    issuers: dict[str, str]
+    not_a_number_before: list[str]
+    number_words: list[str]
+    patterns: list[RuleId]
+
+
+class AwardKind(_Strict):
+    kind: Literal["bang_khen", "giay_khen", "co_thi_dua", "huan_chuong", "huy_chuong", "ky_niem_chuong",
+                  "bang_lao_dong_sang_tao", "danh_hieu", "giai_thuong", "khen_thuong", "khac"]
+    canonical: str
+    words: list[str]
+    name: Literal["none", "quoted", "capitalized", "quoted_or_capitalized"]
+
+
+class AwardRules(_Strict):
+    kinds: list[AwardKind]
+    grades: list[str]
+    individuals: list[str]
+    collectives: list[str]
+    undivided: list[str]
+    verbs: list[str]
+    giver_verbs: list[str]
+    delegation: list[str]
+    negatives: list[str]
+    giver_lead: list[str]
+    person_marks: list[str]
+    name_stops: list[str]
+    giver_stops: list[str]
+    patterns: list[RuleId]
+
+
+class Level(_Strict):
+    word: str
+    completes_with: list[Literal["province", "city"]]
+
+
+class OrganizationRules(_Strict):
+    abbreviations: dict[str, str]
+    aliases: dict[str, str]
+    levels: list[Level]
+
+
+class Unit(_Strict):
+    name: str
+    kind: Literal["province", "city"]
+    aliases: list[str]
+    existed: dict[str, str | None]
+    current: str
+
+
+class Gazetteer(_Strict):
+    units: list[Unit]
+
+
+_FILES = {
+    "chrome": ChromeRules,
+    "dateline": DatelineRules,
+    "byline": BylineRules,
+    "dates": DateRules,
+    "numbers": NumberRules,
+    "documents": DocumentRules,
+    "awards": AwardRules,
+    "organizations": OrganizationRules,
+    "gazetteer": Gazetteer,
+}
+
+
+def rules_dir() -> Path:
+    """The rules/ folder: beside the package in a checkout, or installed as extractor.rules."""
+    here = Path(__file__).resolve().parent.parent / "rules"
+    if here.is_dir():
+        return here
+    return Path(str(resources.files("extractor.rules")))
+
+
+class Rulebook:
+    """All rule tables, validated. Build with `load_rules()`; it is cached per process."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        digest = hashlib.sha256()
+        for name, model in _FILES.items():
+            path = folder / f"{name}.yaml"
+            text = path.read_text(encoding="utf-8")
+            if not unicodedata.is_normalized("NFC", text):
+                raise ValueError(f"{path} is not in NFC; rules are written in NFC")
+            digest.update(text.encode("utf-8"))
+            setattr(self, name, model.model_validate(yaml.safe_load(text)))
+        self.version = digest.hexdigest()[:12]
+
+    chrome: ChromeRules
+    dateline: DatelineRules
+    byline: BylineRules
+    dates: DateRules
+    numbers: NumberRules
+    documents: DocumentRules
+    awards: AwardRules
+    organizations: OrganizationRules
+    gazetteer: Gazetteer
+
+    def rule_ids(self) -> set[str]:
+        """Every declared rule id, for the test that each has an example."""
+        ids: set[str] = set()
+        for section in (self.chrome.lines, self.chrome.tail_markers, self.dates.patterns,
+                        self.documents.patterns, self.awards.patterns):
+            ids.update(r.id for r in section)
+        return ids
+
+
+@lru_cache(maxsize=4)
+def load_rules(folder: str | None = None) -> Rulebook:
+    """The validated rule tables from `folder` (default: the project's rules/)."""
+    return Rulebook(Path(folder) if folder else rules_dir())

@@ -1,0 +1,90 @@
+"""Normalise a copy of the caller's text: NFC, one tone-mark style, plain quotes, dashes and spaces.
+
+normalize(raw) -> (norm, OffsetMap). Only NFC composition and the deletion of invisible
+characters change lengths; quote, dash, space, look-alike and tone-placement folding are
+one-for-one, so most articles get an identity map and cost one `str.translate`.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from .offsets import Edit, OffsetMap
+
+# One-for-one character folding. Curly quotes and guillemets become straight quotes,
+# every dash becomes "-", exotic spaces become " ", and the Icelandic eth (U+00D0),
+# often typed for "Đ", becomes U+0110.
+_FOLD = {
+    **{ord(c): '"' for c in "“”„‟«»″〝〞＂"},
+    **{ord(c): "'" for c in "‘’‚‛′＇`´"},
+    **{ord(c): "-" for c in "‐‑‒–—―−﹘﹣－"},
+    **{ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"},
+    0x00D0: "Đ",
+    0x00F0: "đ",
+}
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_NEEDS_EDIT = regex.compile(r"\P{M}\p{M}+|\p{M}+|[" + _INVISIBLE + "]")
+
+# New-style ("hoà", "thuỷ") to old-style ("hòa", "thủy") tone placement, the style of the
+# record spec and the gold files. Only syllable-final oa/oe/uy move their mark, and "qu"
+# keeps it ("quý").
+_TONED = {
+    "a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ", "o": "òóỏõọ", "u": "ùúủũụ",
+    "A": "ÀÁẢÃẠ", "E": "ÈÉẺẼẸ", "Y": "ỲÝỶỸỴ", "O": "ÒÓỎÕỌ", "U": "ÙÚỦŨỤ",
+}
+_TONE_OF = {c: (base, i) for base, row in _TONED.items() for i, c in enumerate(row)}
+def _new_style_pattern() -> regex.Pattern:
+    a = "àáảãạÀÁẢÃẠ"
+    e = "èéẻẽẹÈÉẺẼẸ"
+    y = "ỳýỷỹỵỲÝỶỸỴ"
+    return regex.compile(
+        rf"(?<![qQ])([oO])([{a}{e}])(?!\p{{L}})|(?<![qQ])([uU])([{y}])(?!\p{{L}})"
+    )
+
+
+_NEW_STYLE = _new_style_pattern()
+
+
+def _to_old_style(m: regex.Match) -> str:
+    first, toned = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    base, tone = _TONE_OF[toned]
+    return _TONED[first][tone] + base
+
+
+def fold_tone_style(text: str) -> str:
+    """'Khánh Hoà' -> 'Khánh Hòa'; same length, so offsets are untouched."""
+    return _NEW_STYLE.sub(_to_old_style, text)
+
+
+def _compose(raw: str) -> tuple[str, OffsetMap]:
+    if unicodedata.is_normalized("NFC", raw) and not any(c in raw for c in _INVISIBLE):
+        return raw, OffsetMap()
+    parts: list[str] = []
+    edits: list[Edit] = []
+    pos = 0
+    out_len = 0
+    for m in _NEEDS_EDIT.finditer(raw):
+        s, e = m.span()
+        chunk = m.group()
+        new = "" if chunk in _INVISIBLE else unicodedata.normalize("NFC", chunk)
+        if new == chunk:
+            continue
+        parts.append(raw[pos:s])
+        out_len += s - pos
+        edits.append(Edit(out_len, out_len + len(new), s, e))
+        parts.append(new)
+        out_len += len(new)
+        pos = e
+    parts.append(raw[pos:])
+    return "".join(parts), OffsetMap(edits)
+
+
+def normalize(raw: str) -> tuple[str, OffsetMap]:
+    """Return the normalised copy of `raw` and the map from its indices back to `raw`.
+
+    >>> normalize("Khánh Hoà – “Tin”")[0]
+    'Khánh Hòa - "Tin"'
+    """
+    composed, offsets = _compose(raw)
+    return fold_tone_style(composed.translate(_FOLD)), offsets
