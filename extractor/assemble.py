@@ -26,7 +26,7 @@ def article_id(text: str) -> str:
 
 def _mention(doc: Doc, span: Span) -> Mention:
     s, e, text = doc.raw_span(span.start, span.end)
-    return Mention(text=text, start=s, end=e)
+    return Mention(text=text, start=s, end=e, rule=span.rule)
 
 
 def _dates(doc: Doc) -> list[Date]:
@@ -78,7 +78,7 @@ def _awards(doc: Doc) -> list[Award]:
             continue
         seen.append((key, giver))
         m = _mention(doc, sp)
-        out.append(Award(**v, giver=giver, text=m.text, start=m.start, end=m.end))
+        out.append(Award(**v, giver=giver, text=m.text, start=m.start, end=m.end, rule=sp.rule))
     return out
 
 

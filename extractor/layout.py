@@ -281,13 +281,12 @@ def find_layout(doc: Doc) -> Layout:
 
     start_pos = 1 + max([p for p in (dateline_pos, title_pos) if p is not None], default=-1)
     # a marked byline right under the headline or dateline
-    for pos in range(start_pos, min(start_pos + 2, len(content))):
-        names = parse_byline(content[pos].text, rules, closing=False)
+    if start_pos < len(content):
+        names = parse_byline(content[start_pos].text, rules, closing=False)
         if names:
-            layout.bylines.append(content[pos])
+            layout.bylines.append(content[start_pos])
             layout.authors.extend(names)
-            start_pos = pos + 1
-            break
+            start_pos += 1
 
     # the tail: a related-articles or comment marker ends the article
     end_pos = len(content)
@@ -296,7 +295,7 @@ def find_layout(doc: Doc) -> Layout:
             end_pos = pos
             break
     # a second article glued to the first: a headline followed by its own dateline
-    for pos in range(start_pos + 2, end_pos - 1):
+    for pos in range(start_pos + 1, end_pos - 1):
         if _headline_like(content[pos]) and content[pos + 1].words <= 8 and parse_dateline(content[pos + 1].text, rules):
             end_pos = pos
             break

@@ -16,6 +16,7 @@ class Mention(_Model):
     text: str
     start: int
     end: int
+    rule: str | None = None
 
 
 class Date(_Model):
@@ -79,6 +80,7 @@ class Award(_Model):
     text: str
     start: int
     end: int
+    rule: str | None = None
 
 
 class Record(_Model):

@@ -44,7 +44,7 @@ def _patterns(rules: Rulebook) -> list[_Pattern]:
     cued = rf"(?<=(?<!\p{{L}}){cue}\s{{1,3}})"
     src = {
         "dates.range_full": rf"{_B}{_dmy('a')}{joiner}{_dmy('b')}{_E}",
-        "dates.range_day_month_to_full": rf"{_B}{_dm('a')}(?!\s?[/.\-]\s?\d){joiner}{_dmy('b')}{_E}",
+        "dates.range_day_month_to_full": rf"{_B}{_dm('a')}(?![/.\-]\d){joiner}{_dmy('b')}{_E}",
         "dates.range_days_to_full": rf"{_B}(?P<ad>\d{{1,2}})\s*(?:-|và|đến|,)\s*{_dmy('b')}{_E}",
         "dates.range_days_cued": rf"{cued}(?P<ad>\d{{1,2}})\s*(?:-|và|đến)\s*(?P<bd>\d{{1,2}})(?P<bs>[/.\-])(?P<bm>\d{{1,2}}){_E}{not_after}",
         "dates.range_day_month_cued": rf"{cued}{_dm('a')}{joiner}{_dm('b')}{_E}{not_after}",

@@ -53,7 +53,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         "documents.law_symbol": rf"{_SERIAL}{_SL}(?P<year>(?:19|20)\d{{2}}){_SL}(?P<issuer>(?:UBTV)?QH\d{{1,2}})(?![\p{{L}}\p{{N}}])",
         "documents.union_symbol": rf"{_SERIAL}{_SL}(?P<type>{type_code}){_DA}(?P<issuer>{_ISSS})",
         "documents.party_symbol": rf"{_SERIAL}{_DA}(?P<type>{type_code}){_SL}(?P<issuer>{_ISSS})",
-        "documents.official_letter": rf"(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*{_SERIAL}{_SL}(?P<issuer>{_ISS}(?:-{_ISS})+)",
+        "documents.official_letter": rf"(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*{_SERIAL}{_SL}(?!{type_code}{_DA})(?P<issuer>{_ISS}(?:-{_ISS})+)",
         "documents.bare_reference": (
             rf"(?P<tw>(?i:{alt(bare_words)}))\s+(?:(?P<so>(?i:{so}))\s*:?\s*)?{_SERIAL}"
             rf"(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
@@ -67,7 +67,11 @@ def _compiled(rules: Rulebook) -> _Compiled:
     patterns = []
     for pid in order:
         body = src[pid]
-        if pid not in ("documents.official_letter", "documents.bare_reference"):
+        if pid == "documents.law_symbol":
+            # "Luật Công đoàn số 50/2024/QH15": the law's name stands between type word and number
+            body = (rf"(?:(?P<tw>(?i:bộ luật|luật|nghị quyết|pháp lệnh))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?"
+                    rf"\s+(?:(?i:{so})\s*:?\s*)?)?") + body
+        elif pid not in ("documents.official_letter", "documents.bare_reference"):
             body = cue + body
         patterns.append((pid, regex.compile(body)))
     date = r"(?:(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))"
@@ -77,9 +81,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
         tail_date=regex.compile(rf"\s*,?\s*(?:(?:được\s+)?(?:ban hành|ký|thông qua)\s+)?(?:vào\s+)?ngày\s+{date}", regex.IGNORECASE),
         tail_issuer=regex.compile(rf"\s*,?\s*(?:của|do)\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
         tail_title=regex.compile(r"\s*,?\s*(?P<title>(?:về việc|về|v/v|V/v|V/V)\s+(?:\"[^\"\n]{3,220}\"|[^;.\n\"]{3,220}))", regex.IGNORECASE),
-        code_of={fold(c): c for c in codes},
+        code_of={c.casefold(): c for c in codes},
         name_of_code={t.code: t.name for t in r.types},
-        code_of_word={fold(w): t.code for t in r.types for w in t.words},
+        code_of_word={w.casefold(): t.code for t in r.types for w in t.words},
     )
 
 
@@ -128,10 +132,10 @@ def find_documents(doc: Doc) -> list[Span]:
             if any(s < te and ts < e for ts, te in taken):
                 continue
             g = m.groupdict()
-            type_code = c.code_of.get(fold(g["type"])) if g.get("type") else None
-            word_code = c.code_of_word.get(fold(g["tw"])) if g.get("tw") else None
+            type_code = c.code_of.get(g["type"].casefold()) if g.get("type") else None
+            word_code = c.code_of_word.get(g["tw"].casefold()) if g.get("tw") else None
             if g.get("tw") and not word_code:  # the cue was a type code ("QĐ 61/QĐ-TLĐ")
-                word_code = c.code_of.get(fold(g["tw"]))
+                word_code = c.code_of.get(g["tw"].casefold())
             if pid == "documents.bare_reference":
                 number = g["serial"]
                 type_code = word_code

@@ -1,0 +1,29 @@
+# The two commands of the README's quick start.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test bench eval
+
+$(BIN)/vnextract: pyproject.toml
+	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	@touch $@
+
+setup: $(BIN)/vnextract
+
+# Main job on the embedded default: extract the sample corpus into a SQLite store and show it.
+run: setup
+	$(BIN)/vnextract ingest corpus/articles --db sqlite:///vnextract.sqlite
+	$(BIN)/vnextract query --db sqlite:///vnextract.sqlite --limit 10
+
+test: setup
+	$(BIN)/python -m pytest
+
+eval: setup
+	$(BIN)/vnextract eval corpus/gold.jsonl corpus/articles
+
+bench: setup
+	$(BIN)/vnextract bench
