@@ -69,13 +69,35 @@ def extract(content: Content, *, source: dict | None = None, html: bool | None =
     hints: dict[str, Any] = {}
     if is_html:
         article = html_to_article(text, name)
-        text = article.text
+        text = _with_page_lines(article, rules)
         hints = {"title": article.title, "published_at": _iso_published(article.published), "authors": article.authors}
         found_source["format"] = "html"
     if options.published_at and not hints.get("published_at"):
         hints["published_at"] = options.published_at
+    elif hints.get("published_at") and not options.published_at:
+        # yearless dates of a page take their year from the page's own date
+        options = options.model_copy(update={"published_at": hints["published_at"][:10]})
     doc = run_pipeline(Doc.from_text(text, rules, options))
     return assemble(doc, source={**found_source, **(source or {})}, encoding=encoding, hints=hints)
+
+
+def _with_page_lines(article, rules: Rulebook) -> str:
+    """The main text, with the page's dateline under the headline and its byline at the end.
+
+    Main-text extractors drop both; putting the page's own lines back lets the layout step
+    read them as it does for plain text, with offsets into the text the record returns.
+    """
+    from .layout import parse_byline, parse_dateline
+
+    text = article.text
+    dateline = next((d for d in article.date_lines if parse_dateline(d, rules) and d not in text), None)
+    if dateline:
+        head, sep, rest = text.partition("\n")
+        text = f"{head}\n{dateline}\n{rest}" if article.title and head.strip() == article.title.strip() else f"{dateline}\n{text}"
+    byline = next((b for b in article.byline_lines if parse_byline(b, rules, closing=True) and b not in text), None)
+    if byline:
+        text = f"{text.rstrip()}\n\n{byline}\n"
+    return text
 
 
 def _iso_published(value: str | None) -> str | None:

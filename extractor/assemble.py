@@ -82,6 +82,16 @@ def _awards(doc: Doc) -> list[Award]:
     return out
 
 
+def _hint_authors(raw: list[str], rules) -> list[str]:
+    """Page-metadata authors read like a byline ("Thực hiện: H.Vân - Q.Hùng")."""
+    from .layout import parse_byline
+
+    out: list[str] = []
+    for a in raw:
+        out.extend(parse_byline(a, rules, closing=True) or [a])
+    return out
+
+
 def check_offsets(record: Record, raw: str) -> None:
     for family, m in record.mentions():
         if raw[m.start:m.end] != m.text:
@@ -93,7 +103,7 @@ def assemble(doc: Doc, *, source: dict | None = None, encoding: str | None = Non
     layout = doc.layout
     hints = hints or {}
     published = layout.published_at or hints.get("published_at")
-    authors = layout.authors or hints.get("authors") or []
+    authors = layout.authors or _hint_authors(hints.get("authors") or [], doc.rules)
     title = layout.title_text or hints.get("title")
     record = Record(
         id=article_id(doc.raw),

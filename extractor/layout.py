@@ -19,6 +19,7 @@ from .rulebook import Rulebook
 _LINE = regex.compile(r"[^\n]+")
 _NAME_WORD = regex.compile(r"^(?:\p{Lu}\.?){1,3}\p{Lu}?[\p{Ll}\p{Lu}]*\.?$|^\p{Lu}[\p{Ll}]+$|^\p{Lu}[\p{Ll}]*'\p{Lu}?[\p{Ll}]+$")
 _HEADLINE_START = regex.compile(r'^["\'(\[]*[\p{Lu}\p{N}]')
+_LEADING_BYLINE = regex.compile(r"^((?:\p{Lu}[\p{Lu}.]*\s?){1,4}?)\s*\|\s+\S")
 
 
 @dataclass(slots=True)
@@ -166,7 +167,7 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
     """
     c = _compiled(rules)
     line = text.strip()
-    if len(line) > 80 or c.chrome_line.search(line):
+    if len(line) > 110 or c.chrome_line.search(line):
         return None
     prefixed = False
     m = c.byline_prefix.match(line)
@@ -175,15 +176,14 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
     line = c.byline_suffix.sub("", line).strip(" |-.")
     if not line or c.not_author.match(line):
         return None
-    if len(line.split()) > rules.byline.max_words:
-        return None
     if line.casefold() in c.collective_authors:
         return [line]
-    if (prefixed or closing) and c.unit_head.match(line) and not line.endswith("."):
+    if (prefixed or closing) and c.unit_head.match(line) and not line.endswith(".") \
+            and len(line.split()) <= rules.byline.max_words:
         return [line]
     parts = [p.strip(" |.") for p in c.byline_split.split(line) if p and p.strip(" |.")]
     names = [p for p in parts if _name_like(p)]
-    if not names:
+    if not names or sum(len(n.split()) for n in names) > rules.byline.max_words:
         return None
     # "Nguyễn Văn A - CĐVC tỉnh": a role after a dash is dropped; any other non-name part
     # means this is not a byline
@@ -199,8 +199,16 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
 
 def _headline_like(line: Line) -> bool:
     t = line.text
-    return (2 <= line.words <= 45 and len(t) <= 260 and bool(_HEADLINE_START.match(t))
+    return (2 <= line.words <= 45 and len(t) <= 260 and bool(_HEADLINE_START.match(t)) and " | " not in t
             and not (t.endswith(".") and not t.endswith("..")) and t.count(". ") < 2)
+
+
+def _is_banner(line: Line, rules: Rulebook) -> bool:
+    """A site banner or section label standing where a headline could be."""
+    t = line.text
+    letters = [ch for ch in t if ch.isalpha()]
+    all_caps = bool(letters) and all(ch.isupper() for ch in letters) and line.words >= 2
+    return all_caps or t.casefold() in {x.casefold() for x in rules.chrome.section_labels}
 
 
 def clean_title(text: str, rules: Rulebook) -> str:
@@ -236,20 +244,26 @@ def find_layout(doc: Doc) -> Layout:
         seen.add(key)
     content = [ln for ln in lines if ln.index not in chrome]
 
-    # dateline: a short line near the top, or a labelled one near either end
+    # dateline: a short line near the top (the one beside the headline when a site clock is
+    # there too), or a labelled one near the end
     header_n = rules.dateline.header_lines
-    dateline_pos = None
-    for pos, ln in enumerate(content[: header_n + 2]):
-        parsed = parse_dateline(ln.text, rules)
-        if parsed:
-            dateline_pos = pos
-            break
+    # the header ends at the first body paragraph
+    first_body = next((pos for pos, ln in enumerate(content)
+                       if ln.words > 25 or (ln.words > 8 and ln.text.endswith((".", ":", ";")))), len(content))
+    candidates = [pos for pos, ln in enumerate(content[: min(header_n + 2, first_body + 1)])
+                  if parse_dateline(ln.text, rules)]
+
+    def beside_headline(pos: int) -> bool:
+        return any(0 <= q < len(content) and _headline_like(content[q]) and not _is_banner(content[q], rules)
+                   and q not in candidates for q in (pos - 1, pos + 1))
+
+    dateline_pos = next((p for p in candidates if beside_headline(p)), candidates[0] if candidates else None)
+    in_header = dateline_pos is not None
     if dateline_pos is None:
-        for pos in list(range(max(0, len(content) - 6), len(content))):
+        for pos in range(max(0, len(content) - 8), len(content)):
             ln = content[pos]
             if c.label.match(ln.text) and not ln.text.casefold().startswith(("ngày ", "tin ", "lúc ")):
-                parsed = parse_dateline(ln.text, rules)
-                if parsed:
+                if parse_dateline(ln.text, rules):
                     dateline_pos = pos
                     break
 
@@ -261,25 +275,35 @@ def find_layout(doc: Doc) -> Layout:
         layout.dateline_date = Span("dates", ln.start + ds, ln.start + de, "dates.dateline",
                                     {"value": date, "granularity": "day"})
         layout.authors.extend(dl_authors)
+    if in_header:
         for back in range(dateline_pos - 1, max(-1, dateline_pos - 4), -1):
-            if _headline_like(content[back]) and not parse_byline(content[back].text, rules, closing=False):
+            cand = content[back]
+            if back not in candidates and _headline_like(cand) and not _is_banner(cand, rules) \
+                    and not parse_byline(cand.text, rules, closing=False):
                 title_pos = back
                 break
-        if title_pos is None and dateline_pos + 1 < len(content) and dateline_pos <= 1:
-            nxt = content[dateline_pos + 1]
-            if _headline_like(nxt):
-                title_pos = dateline_pos + 1
+        if title_pos is None and dateline_pos + 1 < len(content) and _headline_like(content[dateline_pos + 1]):
+            title_pos = dateline_pos + 1
         header_end = max(p for p in (dateline_pos, title_pos) if p is not None)
         for ln2 in content[:header_end]:
             if title_pos is None or ln2.index != content[title_pos].index:
                 chrome.add(ln2.index)  # banners and labels above the headline
-    elif content and _headline_like(content[0]) and len(content) > 1:
-        title_pos = 0
+    else:
+        # no dateline on top: the headline is the first line, after any site banners and menus
+        top = content[:4]
+        pick = next((pos for pos, cand in enumerate(top) if _headline_like(cand) and not _is_banner(cand, rules)), None)
+        if pick is not None and pick + 1 < len(content) and all(
+                _is_banner(cand, rules) or " | " in cand.text for cand in top[:pick]):
+            title_pos = pick
+            for cand in top[:pick]:
+                chrome.add(cand.index)
+        elif top and _headline_like(top[0]) and len(content) > 1:
+            title_pos = 0
     if title_pos is not None:
         layout.title = content[title_pos]
         layout.title_text = clean_title(layout.title.text, rules) or None
 
-    start_pos = 1 + max([p for p in (dateline_pos, title_pos) if p is not None], default=-1)
+    start_pos = 1 + max([p for p in (dateline_pos if in_header else None, title_pos) if p is not None], default=-1)
     # a marked byline right under the headline or dateline
     if start_pos < len(content):
         names = parse_byline(content[start_pos].text, rules, closing=False)
@@ -287,6 +311,12 @@ def find_layout(doc: Doc) -> Layout:
             layout.bylines.append(content[start_pos])
             layout.authors.extend(names)
             start_pos += 1
+
+    # "MINH AN | Sáng 6/5, ...": a byline in capitals leading the first paragraph
+    if start_pos < len(content):
+        lead = _LEADING_BYLINE.match(content[start_pos].text)
+        if lead and _name_like(lead.group(1)):
+            layout.authors.append(lead.group(1))
 
     # the tail: a related-articles or comment marker ends the article
     end_pos = len(content)
@@ -296,20 +326,23 @@ def find_layout(doc: Doc) -> Layout:
             break
     # a second article glued to the first: a headline followed by its own dateline
     for pos in range(start_pos + 1, end_pos - 1):
-        if _headline_like(content[pos]) and content[pos + 1].words <= 8 and parse_dateline(content[pos + 1].text, rules):
+        if _headline_like(content[pos]) and content[pos + 1].words <= 8 and parse_dateline(content[pos + 1].text, rules) \
+                and not parse_byline(content[pos].text, rules, closing=True) and not c.label.match(content[pos + 1].text):
             end_pos = pos
             break
     # the closing byline: the last name-like line, past at most three short tail lines
     skipped = 0
     for pos in range(end_pos - 1, start_pos - 1, -1):
         ln = content[pos]
+        if ln is layout.dateline:
+            continue
         names = parse_byline(ln.text, rules, closing=True)
         if names:
             layout.bylines.append(ln)
             layout.authors.extend(n for n in names if n not in layout.authors)
             end_pos = pos
             break
-        if ln.words > 16 or ln.text.endswith((".", ";", ":")) or skipped >= 3:
+        if ln.words > 16 or ln.text.endswith((".", ";", "!", "?")) or skipped >= 6:
             break
         skipped += 1
     for ln in content[end_pos:]:

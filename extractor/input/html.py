@@ -26,10 +26,42 @@ class HtmlArticle:
     title: str | None = None
     published: str | None = None
     authors: list[str] = field(default_factory=list)
+    #: text of page elements marked as date or byline (class/itemprop), for the layout step
+    date_lines: list[str] = field(default_factory=list)
+    byline_lines: list[str] = field(default_factory=list)
+
+
+_DATE_CLASS = regex.compile(r"date|time|posted|publish|ngay", regex.IGNORECASE)
+_AUTHOR_CLASS = regex.compile(r"author|byline|tacgia|tac-gia|writer", regex.IGNORECASE)
+
+
+def _marked_lines(html: str) -> tuple[list[str], list[str]]:
+    """Texts of elements whose class or itemprop says date or author."""
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    tree = HTMLParser(html)
+    dates, bylines = [], []
+    for node in tree.css("[class], [itemprop]"):
+        if node.tag in ("html", "body", "meta", "script", "style"):
+            continue
+        marks = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("itemprop"))))
+        text = node.text(separator=" ", strip=True)
+        if not text or len(text) > 100:
+            continue
+        if _AUTHOR_CLASS.search(marks):
+            bylines.append(text)
+        elif _DATE_CLASS.search(marks):
+            dates.append(text)
+    return dates, bylines
 
 
 _META_TIME = regex.compile(
     r"<meta[^>]+(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|datePublished|pubdate|publishdate|og:published_time)[\"'][^>]*content\s*=\s*[\"']([^\"']+)[\"']",
+    regex.IGNORECASE)
+
+
+_META_AUTHOR = regex.compile(
+    r"<meta[^>]+(?:name|property)\s*=\s*[\"'](?:author|article:author|dc.creator)[\"'][^>]*content\s*=\s*[\"']([^\"']+)[\"']",
     regex.IGNORECASE)
 
 
@@ -58,7 +90,7 @@ def html_to_article(html: str, name: str = "<html>") -> HtmlArticle:
             authors = [a.strip() for a in regex.split(r"[;,]", author) if a.strip()]
     if not body:
         try:
-            from selectolax.parser import HTMLParser
+            from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
             tree = HTMLParser(html)
             for bad in tree.css("script, style, nav, header, footer, form, noscript"):
@@ -74,5 +106,13 @@ def html_to_article(html: str, name: str = "<html>") -> HtmlArticle:
     m = _META_TIME.search(html)
     if m:
         published = m.group(1)
+    m = _META_AUTHOR.search(html)
+    if m:  # the page's own author field, as written (trafilatura rewrites initials)
+        authors = [m.group(1).strip()]
+    try:
+        date_lines, byline_lines = _marked_lines(html)
+    except Exception:  # noqa: BLE001 - marked lines are a hint; the text stands without them
+        date_lines, byline_lines = [], []
     text = body if not title or body.lstrip().startswith(title) else f"{title}\n\n{body}"
-    return HtmlArticle(text=text, title=title, published=published, authors=authors)
+    return HtmlArticle(text=text, title=title, published=published, authors=authors,
+                       date_lines=date_lines, byline_lines=byline_lines)
