@@ -93,7 +93,7 @@ class AwardKind(_Strict):
                   "bang_lao_dong_sang_tao", "danh_hieu", "giai_thuong", "khen_thuong", "khac"]
     canonical: str
     words: list[str]
-    name: Literal["none", "quoted", "capitalized", "quoted_or_capitalized"]
+    name: Literal["none", "quoted", "quoted_required", "capitalized", "quoted_or_capitalized"]
 
 
 class AwardRules(_Strict):

@@ -73,7 +73,7 @@ def test_every_award_word_is_read(kind):
     from extractor import extract
 
     word = kind.words[0]
-    name = ' "Vì sự nghiệp công đoàn"' if kind.name == "quoted" else (" Lao động" if kind.name == "capitalized" else "")
+    name = ' "Vì sự nghiệp công đoàn"' if kind.name in ("quoted", "quoted_required") else (" Lao động" if kind.name == "capitalized" else "")
     if kind.name == "quoted_or_capitalized":
         name = ' "Lao động giỏi"'
     record = extract(f"Tại hội nghị, 4 tập thể được Ủy ban nhân dân tỉnh tặng {word}{name}.", html=False)

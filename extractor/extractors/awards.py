@@ -108,10 +108,12 @@ def _awards_in(text: str, s: int, e: int, c: _Compiled) -> list[_Award]:
         end = m.end()
         name = kind.canonical
         suffix = ""
-        if kind.name in ("quoted", "quoted_or_capitalized"):
+        if kind.name in ("quoted", "quoted_required", "quoted_or_capitalized"):
             q = c.quoted.match(text, end)
             if q:
                 suffix, end = f"“{q.group(1).strip()}”", q.end()
+            elif kind.name == "quoted_required":
+                continue
         if not suffix and kind.name in ("capitalized", "quoted_or_capitalized"):
             words, pos = [], end
             while len(words) < 5:
@@ -155,7 +157,11 @@ def _counts_in(text: str, s: int, e: int, rules: Rulebook, c: _Compiled) -> list
                 ind = n
         rec = n
         prev = groups[-1] if groups else None
-        if prev and c.joiner.fullmatch(text, prev.end, m.start()) and not undivided and prev.recipients is not None \
+        between = text[prev.end:m.start()] if prev else ""
+        joined = bool(prev) and (c.joiner.fullmatch(between) is not None or (
+            len(between) <= 90 and regex.search(r"(?:,|\svà)\s*$", between) and not regex.search(r"[\d;:]", between)
+            and not c.verb.search(between)))
+        if prev and joined and not undivided and prev.recipients is not None \
                 and (prev.collectives is None) != (col is None):
             # "2 tập thể, 5 cá nhân": one group
             prev.collectives = prev.collectives if col is None else col
@@ -230,6 +236,9 @@ def find_awards(doc: Doc) -> list[Span]:
         if not c.award.search(text, ss, se):
             continue
         sentence_has_verb = bool(c.verb.search(text, ss, se))
+        # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": later conferrals of a
+        # sentence whose giver comes first keep that giver
+        last_giver: str | None = None
         clause_starts = [ss] + [ss + x for x in [m.end() for m in regex.finditer(";", text[ss:se])]]
         bounds = list(zip(clause_starts, clause_starts[1:] + [se]))
         for cs, ce in bounds:
@@ -246,9 +255,12 @@ def find_awards(doc: Doc) -> list[Span]:
                     continue
                 last = before[-1]
                 gap = text[awards[last].end:cnt.start]
-                m = regex.search(r"(?:(?<!\p{L})(?:cho|tới|đến)|:)\s*$", gap, regex.IGNORECASE)
+                m = regex.search(r"(?:(?<!\p{L})(?:cho|tới|đến)|:)\s*$", gap, regex.IGNORECASE) or not gap.strip()
                 if m and len(gap) < 200 and not any(cnt2.start > awards[last].end and cnt2.end <= cnt.start for cnt2 in counts if cnt2 is not cnt):
                     run = _chain(awards, last, text, -1)
+                    later = [a for a in awards if a.start >= cnt.end and a.kind != "khen_thuong"]
+                    if all(a.kind == "khen_thuong" for a in run) and later and c.verb.search(text, cnt.end, later[0].start):
+                        continue  # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"
                     claimed.update(id(a) for a in run)
                     rule = "awards.colon_list" if gap.rstrip().endswith(":") else "awards.giver_first"
                     pairs.append((cnt, run, True, rule))
@@ -276,6 +288,9 @@ def find_awards(doc: Doc) -> list[Span]:
                     run = [a for a in run if a.kind != "khen_thuong"]
                 for a in run:
                     giver = _giver(text, (ss, se), cs, cnt, a, giver_first, c)
+                    if giver_first:
+                        giver = giver or last_giver
+                        last_giver = giver
                     spans.append(Span("awards", lo, hi, rule, {
                         "award": a.name, "award_kind": a.kind, "grade": a.grade, "giver_text": giver,
                         "collectives": cnt.collectives, "individuals": cnt.individuals,
