@@ -110,7 +110,7 @@ def assemble(doc: Doc, *, source: dict | None = None, encoding: str | None = Non
         source=source or {},
         title=title,
         published_at=published,
-        authors=[regex.sub(r"\s+", " ", a) for a in authors],
+        authors=[" ".join(a.split()) for a in authors],
         dates=_dates(doc),
         locations=_locations(doc),
         documents=_documents(doc),

@@ -38,6 +38,16 @@ class Doc:
     #: article-level context other steps read (home place, reference year, ...)
     context: dict[str, Any] = field(default_factory=dict)
     spans: dict[str, list[Span]] = field(default_factory=dict)
+    #: lower-cased `norm` (same length) and the lexicon's hits in it, set by the lexicon step
+    lower: str = ""
+    hits: Any = None
+
+    def in_body(self, hit) -> bool:
+        """True when a hit lies in the article body (not chrome, headline or byline)."""
+        return self.body[hit.start:hit.end] == self.norm[hit.start:hit.end] and not self.body[hit.start].isspace()
+
+    def in_content(self, hit) -> bool:
+        return self.content[hit.start:hit.end] == self.norm[hit.start:hit.end] and not self.content[hit.start].isspace()
 
     @classmethod
     def from_text(cls, raw: str, rules: Rulebook, options: ExtractOptions) -> "Doc":

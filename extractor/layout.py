@@ -19,6 +19,9 @@ from .rulebook import Rulebook
 _LINE = regex.compile(r"[^\n]+")
 _NAME_WORD = regex.compile(r"^(?:\p{Lu}\.?){1,3}\p{Lu}?[\p{Ll}\p{Lu}]*\.?$|^\p{Lu}[\p{Ll}]+$|^\p{Lu}[\p{Ll}]*'\p{Lu}?[\p{Ll}]+$")
 _HEADLINE_START = regex.compile(r'^["\'(\[]*[\p{Lu}\p{N}]')
+_GMT = regex.compile(r"\[?\(?GMT\s*\+?\s*7\)?\]?", regex.IGNORECASE)
+_DATELINE_PUNCT = regex.compile(r"[|,;:()\[\]/]|\s-\s|^\s*-|-\s*$")
+_GLUED_COUNTER = regex.compile(r"(?<=\p{L})\d{1,7}$")
 _LEADING_BYLINE = regex.compile(r"^((?:\p{Lu}[\p{Lu}.]*\s?){1,4}?)\s*\|\s+\S")
 
 
@@ -28,10 +31,10 @@ class Line:
     start: int
     end: int
     text: str
+    words: int = 0
 
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+    def __post_init__(self) -> None:
+        self.words = self.text.count(" ") + 1 if self.text else 0
 
 
 @dataclass
@@ -48,9 +51,23 @@ class Layout:
     chrome: set[int] = field(default_factory=set)
 
 
+class _ChromeLine:
+    """Chrome rules as two regexes: those anchored at the line start are tried with one
+    `match`, the others only on the line's end, so long paragraphs cost almost nothing."""
+
+    def __init__(self, rules: list[str]):
+        starts = [r for r in rules if r.startswith("^")]
+        ends = [r for r in rules if not r.startswith("^")]
+        self._start = compile_ci("|".join(f"(?:{r})" for r in starts))
+        self._end = compile_ci("|".join(f"(?:{r})" for r in ends)) if ends else None
+
+    def search(self, line: str) -> bool:
+        return bool(self._start.match(line) or (self._end and self._end.search(line[-60:])))
+
+
 @dataclass(frozen=True)
 class _Compiled:
-    chrome_line: regex.Pattern
+    chrome_line: _ChromeLine
     tail: regex.Pattern
     section_label: regex.Pattern
     date_numeric: regex.Pattern
@@ -66,6 +83,7 @@ class _Compiled:
     unit_head: regex.Pattern
     afternoon: frozenset[str]
     morning: frozenset[str]
+    section_labels: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -73,7 +91,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
     c, d, b = rules.chrome, rules.dateline, rules.byline
     labels = sorted(rules.chrome.section_labels, key=len, reverse=True)
     return _Compiled(
-        chrome_line=compile_ci("|".join(f"(?:{r.regex})" for r in c.lines)),
+        chrome_line=_ChromeLine([r.regex for r in c.lines]),
         tail=compile_ci("|".join(f"(?:{r.regex})" for r in c.tail_markers)),
         # a label glued to an upper-case letter, or followed by a separator
         section_label=regex.compile(
@@ -91,6 +109,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         unit_head=regex.compile("^" + alt(b.unit_heads) + r"(?!\p{L})"),
         afternoon=frozenset(d.afternoon_markers),
         morning=frozenset(d.morning_markers),
+        section_labels=frozenset(x.casefold() for x in c.section_labels),
     )
 
 
@@ -131,15 +150,15 @@ def parse_dateline(text: str, rules: Rulebook) -> tuple[str, str, tuple[int, int
         rest = rest[: clock.start()] + " " + rest[clock.end():]
     rest = c.label.sub(" ", rest)
     rest = c.weekday.sub(" ", rest)
-    rest = regex.sub(r"\[?\(?GMT\s*\+?\s*7\)?\]?", " ", rest, flags=regex.IGNORECASE)
-    rest = regex.sub(r"[|,;:()\[\]/]|\s-\s|^\s*-|-\s*$", " ", rest)
+    rest = _GMT.sub(" ", rest)
+    rest = _DATELINE_PUNCT.sub(" ", rest)
     leftover = rest.split()
     if len(leftover) > rules.dateline.max_leftover_words:
         return None
     authors: list[str] = []
     if leftover:
         joined = " ".join(leftover)
-        if c.section_label.match(joined + " -") or joined.casefold() in {l.casefold() for l in rules.chrome.section_labels}:
+        if c.section_label.match(joined + " -") or joined.casefold() in c.section_labels:
             pass
         elif all(_NAME_WORD.match(w) for w in leftover):
             authors = [joined]
@@ -208,7 +227,7 @@ def _is_banner(line: Line, rules: Rulebook) -> bool:
     t = line.text
     letters = [ch for ch in t if ch.isalpha()]
     all_caps = bool(letters) and all(ch.isupper() for ch in letters) and line.words >= 2
-    return all_caps or t.casefold() in {x.casefold() for x in rules.chrome.section_labels}
+    return all_caps or t.casefold() in _compiled(rules).section_labels
 
 
 def clean_title(text: str, rules: Rulebook) -> str:
@@ -217,7 +236,7 @@ def clean_title(text: str, rules: Rulebook) -> str:
     m = c.section_label.match(text)
     if m and len(text) - m.end() > 15:
         text = text[m.end():]
-    text = regex.sub(r"(?<=\p{L})\d{1,7}$", "", text).strip()
+    text = _GLUED_COUNTER.sub("", text).strip()
     return text
 
 
@@ -249,7 +268,8 @@ def find_layout(doc: Doc) -> Layout:
     header_n = rules.dateline.header_lines
     # the header ends at the first body paragraph
     first_body = next((pos for pos, ln in enumerate(content)
-                       if ln.words > 25 or (ln.words > 8 and ln.text.endswith((".", ":", ";")))), len(content))
+                       if not _is_banner(ln, rules) and (ln.words > 25 or (ln.words > 8 and ln.text.endswith((".", ":", ";"))))),
+                      len(content))
     candidates = [pos for pos, ln in enumerate(content[: min(header_n + 2, first_body + 1)])
                   if parse_dateline(ln.text, rules)]
 
@@ -262,8 +282,8 @@ def find_layout(doc: Doc) -> Layout:
     if dateline_pos is None:
         for pos in range(max(0, len(content) - 8), len(content)):
             ln = content[pos]
-            if c.label.match(ln.text) and not ln.text.casefold().startswith(("ngày ", "tin ", "lúc ")):
-                if parse_dateline(ln.text, rules):
+            labelled = c.label.match(ln.text) and not ln.text.casefold().startswith(("ngày ", "tin ", "lúc "))
+            if (labelled or ln.words <= 4) and parse_dateline(ln.text, rules):
                     dateline_pos = pos
                     break
 
@@ -354,12 +374,14 @@ def find_layout(doc: Doc) -> Layout:
 
 def blank_outside(norm: str, keep: list[Line]) -> str:
     """`norm` with every character outside `keep` lines replaced by a space (newlines kept)."""
+    def blank(gap: str) -> str:
+        return "\n".join(" " * len(part) for part in gap.split("\n"))
+
     out = []
     pos = 0
     for ln in sorted(keep, key=lambda l: l.start):
-        gap = norm[pos:ln.start]
-        out.append(regex.sub(r"[^\n]", " ", gap))
+        out.append(blank(norm[pos:ln.start]))
         out.append(norm[ln.start:ln.end])
         pos = ln.end
-    out.append(regex.sub(r"[^\n]", " ", norm[pos:]))
+    out.append(blank(norm[pos:]))
     return "".join(out)

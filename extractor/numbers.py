@@ -24,7 +24,7 @@ def parse_count(text: str, rules: Rulebook) -> int | None:
     15
     """
     t = text.strip()
-    if regex.fullmatch(r"[\d.]+", t):
+    if t.replace(".", "").isdigit():
         return int(t.replace(".", ""))
     n = rules.numbers
     total, current = 0, 0

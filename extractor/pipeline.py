@@ -7,13 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .doc import Doc
 from .extractors.awards import find_awards
 from .extractors.dates import find_dates
 from .extractors.documents import find_documents
 from .extractors.locations import find_locations, home_place
+from .extractors import awards
 from .layout import blank_outside, find_layout
+from .lexicon import Lexicon, lower_same_length
+from .rulebook import Rulebook
+
+
+@lru_cache(maxsize=8)
+def build_lexicon(rules: Rulebook) -> Lexicon:
+    """One automaton over every extractor's vocabularies."""
+    vocab: dict[str, list[str]] = {}
+    for module in (awards,):
+        vocab.update(module.vocabularies(rules))
+    return Lexicon(vocab)
 
 
 def layout_step(doc: Doc) -> None:
@@ -21,6 +34,11 @@ def layout_step(doc: Doc) -> None:
     doc.layout = layout
     doc.body = blank_outside(doc.norm, layout.body)
     doc.content = blank_outside(doc.norm, layout.body + ([layout.title] if layout.title else []))
+
+
+def lexicon_step(doc: Doc) -> None:
+    doc.lower = lower_same_length(doc.norm)
+    doc.hits = build_lexicon(doc.rules).scan(doc.lower)
 
 
 def locations_step(doc: Doc) -> None:
@@ -51,6 +69,7 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("layout", layout_step, ("norm",), ("layout", "body", "content")),
+    Step("lexicon", lexicon_step, ("norm",), ("lower", "hits")),
     Step("locations", locations_step, ("content",), ("spans.locations", "context.place")),
     Step("dates", dates_step, ("body",), ("spans.dates",)),
     Step("documents", documents_step, ("content",), ("spans.documents",)),

@@ -19,23 +19,48 @@ import regex
 
 from ..doc import Doc, Span
 from ..numbers import number_pattern, parse_count
+from ..lexicon import Hit, longest
 from ..patterns import alt, word_alt
 from ..rulebook import AwardKind, Rulebook
 
-_SENTENCE = regex.compile(r"[^\n]+?(?:[.!?](?=\s+[\p{Lu}\d\"'(])|(?=\n)|$)")
+_ENDS_WITH_JOINER = regex.compile(r"(?:,|\svà)\s*$")
+_DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
+_AWARD_JOINER = regex.compile(r"\s*(?:,\s*và|,|và|cùng|hoặc)\s*", regex.IGNORECASE)
+_TRAILING_ADVERBS = regex.compile(r"(?:\s+(?:đã|vừa|cũng|đều|quyết định|sẽ))+$", regex.IGNORECASE)
+_SUBJECT_SPLIT = regex.compile(r",|;|(?<!\p{L})và(?!\p{L})|\"")
+_TO_RECIPIENTS = regex.compile(r"(?:(?<!\p{L})(?:cho|tới|đến)|:)\s*$", regex.IGNORECASE)
+_SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
+
+
+def _sentences_with(text: str, hits: list[int]) -> list[tuple[int, int]]:
+    """The sentences holding the given positions, each once, in order."""
+    out: list[tuple[int, int]] = []
+    for pos in hits:
+        if out and out[-1][0] <= pos < out[-1][1]:
+            continue
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        start = line_start
+        for m in _SENTENCE_END.finditer(text, line_start, pos):
+            start = m.end()
+        m = _SENTENCE_END.search(text, pos, line_end)
+        end = m.end() if m else line_end
+        out.append((start, end))
+    return out
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    award: regex.Pattern
     kind_of: dict[str, AwardKind]
+    number_before: regex.Pattern
+    vague_before: regex.Pattern
+    undivided_at: regex.Pattern
     quoted: regex.Pattern
     name_word: regex.Pattern
     name_stops: frozenset[str]
     grade: regex.Pattern
-    count: regex.Pattern
     joiner: regex.Pattern
-    negative: regex.Pattern
     verb: regex.Pattern
     giver_after: regex.Pattern
     giver_passive: regex.Pattern
@@ -50,25 +75,23 @@ class _Compiled:
 @lru_cache(maxsize=8)
 def _compiled(rules: Rulebook) -> _Compiled:
     a, n = rules.awards, rules.numbers
-    words = {w.casefold(): k for k in a.kinds for w in k.words}
+    words = {w.lower(): k for k in a.kinds for w in k.words}
     num = number_pattern(rules)
-    nouns = alt([*a.individuals, *a.collectives])
     undivided = "|".join(f"(?:{u})" for u in a.undivided)
-    item = (rf"(?:(?P<bound>{alt(n.bounds)})\s+)?(?P<num>{num})\s*(?:(?P<undiv>{undivided})|(?P<noun>{nouns}))(?!\p{{L}})"
-            rf"|(?P<vague>{alt(n.vague)})\s+(?:(?P<vundiv>{undivided})|(?P<vnoun>{nouns}))(?!\p{{L}})")
     stops = alt(a.giver_stops)
     giver = rf"(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?=\s+{stops}(?!\p{{L}})|\s*[,;:.()\"]|\s*$)"
     verbs = alt(a.giver_verbs)
     return _Compiled(
-        award=regex.compile(word_alt(words), regex.IGNORECASE),
         kind_of=words,
+        # a count is read backwards from its noun: "[hơn] 12 | tập thể", "hai | cá nhân"
+        number_before=regex.compile(rf"(?:(?<!\p{{L}})(?P<bound>{alt(n.bounds)})\s+)?(?<![\p{{L}}\p{{N}}.,%])(?P<num>{num})\s*$", regex.IGNORECASE),
+        vague_before=regex.compile(rf"(?<!\p{{L}})(?P<vague>{alt(n.vague)})\s+$", regex.IGNORECASE),
+        undivided_at=regex.compile(rf"(?:{undivided})(?!\p{{L}})", regex.IGNORECASE),
         quoted=regex.compile(r'\s*"([^"\n]{2,140})"'),
         name_word=regex.compile(r"\s+([\p{L}\p{N}]+)"),
         name_stops=frozenset(w.casefold() for w in a.name_stops + a.grades),
         grade=regex.compile(rf"\s*,?\s*(?P<grade>{alt(a.grades)})(?!\p{{L}})", regex.IGNORECASE),
-        count=regex.compile(item, regex.IGNORECASE),
         joiner=regex.compile(r"\s*(?:,\s*và|,|và|cùng|;)?\s*", regex.IGNORECASE),
-        negative=regex.compile(word_alt(a.negatives), regex.IGNORECASE),
         verb=regex.compile(word_alt(a.verbs), regex.IGNORECASE),
         giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*của\s+{giver}"),
         giver_passive=regex.compile(
@@ -77,8 +100,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
-        individuals=frozenset(x.casefold() for x in a.individuals),
-        collectives=frozenset(x.casefold() for x in a.collectives),
+        individuals=frozenset(x.lower() for x in a.individuals),
+        collectives=frozenset(x.lower() for x in a.collectives),
     )
 
 
@@ -101,11 +124,11 @@ class _Count:
     approximate: bool
 
 
-def _awards_in(text: str, s: int, e: int, c: _Compiled) -> list[_Award]:
+def _awards_in(text: str, hits: list[Hit], c: _Compiled) -> list[_Award]:
     out = []
-    for m in c.award.finditer(text, s, e):
-        kind = c.kind_of[m.group().casefold()]
-        end = m.end()
+    for h in hits:
+        kind = c.kind_of[h.phrase]
+        end = h.end
         name = kind.canonical
         suffix = ""
         if kind.name in ("quoted", "quoted_required", "quoted_or_capitalized"):
@@ -136,41 +159,48 @@ def _awards_in(text: str, s: int, e: int, c: _Compiled) -> list[_Award]:
         g = c.grade.match(text, end)
         if g:
             grade, end = g.group("grade"), g.end()
-        out.append(_Award(m.start(), end, kind.kind, name, grade))
+        out.append(_Award(h.start, end, kind.kind, name, grade))
     return out
 
 
-def _counts_in(text: str, s: int, e: int, rules: Rulebook, c: _Compiled) -> list[_Count]:
-    items = list(c.count.finditer(text, s, e))
+def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, c: _Compiled) -> list[_Count]:
+    """Count groups: a number (or vague quantity) before each recipient noun, joined ones merged."""
     groups: list[_Count] = []
-    for m in items:
-        g = m.groupdict()
-        approximate = bool(g["bound"] or g["vague"])
-        n = parse_count(g["num"], rules) if g["num"] else None
-        noun = (g["noun"] or g["vnoun"] or "").casefold()
-        undivided = bool(g["undiv"] or g["vundiv"])
+    for h in nouns:
+        window = max(clause_start, h.start - 48)
+        vague = c.vague_before.search(text, window, h.start)  # "hàng nghìn" before "nghìn" as a number
+        m = None if vague else c.number_before.search(text, window, h.start)
+        if not m and not vague:
+            continue
+        start = (m or vague).start()
+        und = c.undivided_at.match(text, h.start)
+        end = und.end() if und else h.end
+        if groups and start < groups[-1].end:
+            continue  # "tập thể, cá nhân" already read as one undivided count
+        approximate = bool(vague or m.group("bound"))
+        n = parse_count(m.group("num"), rules) if m else None
         col = ind = None
-        if not undivided and n is not None:
-            if noun in c.collectives:
+        if not und and n is not None:
+            if h.phrase in c.collectives:
                 col = n
             else:
                 ind = n
-        rec = n
         prev = groups[-1] if groups else None
-        between = text[prev.end:m.start()] if prev else ""
+        between = text[prev.end:start] if prev else ""
         joined = bool(prev) and (c.joiner.fullmatch(between) is not None or (
-            len(between) <= 90 and regex.search(r"(?:,|\svà)\s*$", between) and not regex.search(r"[\d;:]", between)
+            len(between) <= 90 and _ENDS_WITH_JOINER.search(between) and not _DIGIT_OR_BREAK.search(between)
             and not c.verb.search(between)))
-        if prev and joined and not undivided and prev.recipients is not None \
-                and (prev.collectives is None) != (col is None):
+        fills_gap = (col is not None and prev is not None and prev.collectives is None) or \
+                    (ind is not None and prev is not None and prev.individuals is None)
+        if joined and not und and prev.recipients is not None and n is not None and fills_gap:
             # "2 tập thể, 5 cá nhân": one group
             prev.collectives = prev.collectives if col is None else col
             prev.individuals = prev.individuals if ind is None else ind
-            prev.recipients = (prev.collectives or 0) + (prev.individuals or 0) if n is not None else None
+            prev.recipients = (prev.collectives or 0) + (prev.individuals or 0)
             prev.approximate = prev.approximate or approximate
-            prev.end = m.end()
+            prev.end = end
             continue
-        groups.append(_Count(m.start(), m.end(), col, ind, rec if not g["vague"] else None, approximate))
+        groups.append(_Count(start, end, col, ind, None if vague else n, approximate))
     return groups
 
 
@@ -180,7 +210,7 @@ def _chain(awards: list[_Award], first: int, text: str, step: int) -> list[_Awar
     i = first
     while 0 <= i + step < len(awards):
         a, b = (awards[i + step], awards[i]) if step < 0 else (awards[i], awards[i + step])
-        if not regex.fullmatch(r"\s*(?:,\s*và|,|và|cùng|hoặc)\s*", text[a.end:b.start], regex.IGNORECASE):
+        if not _AWARD_JOINER.fullmatch(text, a.end, b.start):
             break
         i += step
         run.append(awards[i])
@@ -191,7 +221,7 @@ def _clean_giver(raw: str | None, c: _Compiled) -> str | None:
     if not raw:
         return None
     g = c.lead.sub("", raw.strip()).strip(" ,")
-    g = regex.sub(r"(?:\s+(?:đã|vừa|cũng|đều|quyết định|sẽ))+$", "", g, flags=regex.IGNORECASE)
+    g = _TRAILING_ADVERBS.sub("", g)
     if not g or not (g[0].isupper()) or len(g.split()) > 16 or c.person.search(g):
         return None
     return g
@@ -216,7 +246,7 @@ def _giver(text: str, sentence: tuple[int, int], clause_start: int, count: _Coun
         head = m.group("giver") if m else (text[clause_start:award.start] if award.kind == "khen_thuong" else None)
         if head is not None and not c.person.search(text, clause_start, award.start):
             # the subject is the last phrase before the verb: after the last comma or "và"
-            parts = regex.split(r",|;|(?<!\p{L})và(?!\p{L})|\"", head)
+            parts = _SUBJECT_SPLIT.split(head)
             return _clean_giver(parts[-1], c)
     return None
 
@@ -230,21 +260,22 @@ def find_awards(doc: Doc) -> list[Span]:
     rules = doc.rules
     c = _compiled(rules)
     text = doc.body
+    hits = doc.hits
+    award_hits = longest([h for h in hits.get("awards.kind") if doc.in_body(h)])
     spans: list[Span] = []
-    for sm in _SENTENCE.finditer(text):
-        ss, se = sm.span()
-        if not c.award.search(text, ss, se):
-            continue
-        sentence_has_verb = bool(c.verb.search(text, ss, se))
+    for ss, se in _sentences_with(text, [h.start for h in award_hits]):
+        sentence_has_verb = hits.any_within("awards.verb", ss, se)
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": later conferrals of a
         # sentence whose giver comes first keep that giver
         last_giver: str | None = None
-        clause_starts = [ss] + [ss + x for x in [m.end() for m in regex.finditer(";", text[ss:se])]]
+        clause_starts = [ss] + [i + 1 for i in range(ss, se) if text[i] == ";"]
         bounds = list(zip(clause_starts, clause_starts[1:] + [se]))
         for cs, ce in bounds:
-            awards = _awards_in(text, cs, ce, c)
-            counts = _counts_in(text, cs, ce, rules, c)
-            if not awards or not counts:
+            awards = _awards_in(text, [h for h in award_hits if cs <= h.start < ce], c)
+            if not awards:
+                continue
+            counts = _counts_in(text, longest(hits.within("awards.recipient", cs, ce)), cs, rules, c)
+            if not counts:
                 continue
             claimed: set[int] = set()
             pairs: list[tuple[_Count, list[_Award], bool, str]] = []
@@ -255,7 +286,7 @@ def find_awards(doc: Doc) -> list[Span]:
                     continue
                 last = before[-1]
                 gap = text[awards[last].end:cnt.start]
-                m = regex.search(r"(?:(?<!\p{L})(?:cho|tới|đến)|:)\s*$", gap, regex.IGNORECASE) or not gap.strip()
+                m = _TO_RECIPIENTS.search(gap) or not gap.strip()
                 if m and len(gap) < 200 and not any(cnt2.start > awards[last].end and cnt2.end <= cnt.start for cnt2 in counts if cnt2 is not cnt):
                     run = _chain(awards, last, text, -1)
                     later = [a for a in awards if a.start >= cnt.end and a.kind != "khen_thuong"]
@@ -282,7 +313,7 @@ def find_awards(doc: Doc) -> list[Span]:
                     continue
                 lo = min(cnt.start, run[0].start)
                 hi = max(cnt.end, run[-1].end)
-                if c.negative.search(text, cs, hi):
+                if hits.any_within("awards.negative", cs, hi):
                     continue
                 if len(run) > 1 and any(a.kind != "khen_thuong" for a in run):
                     run = [a for a in run if a.kind != "khen_thuong"]
@@ -297,3 +328,14 @@ def find_awards(doc: Doc) -> list[Span]:
                         "recipients": cnt.recipients, "approximate": cnt.approximate,
                     }))
     return spans
+
+
+def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
+    """The phrase lists this extractor reads from the article's lexicon hits."""
+    a = rules.awards
+    return {
+        "awards.kind": [w for k in a.kinds for w in k.words],
+        "awards.recipient": [*a.individuals, *a.collectives],
+        "awards.verb": a.verbs,
+        "awards.negative": a.negatives,
+    }

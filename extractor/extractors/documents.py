@@ -27,57 +27,57 @@ _DA = r"\s?-\s?"
 @dataclass(frozen=True)
 class _Compiled:
     patterns: list[tuple[str, regex.Pattern]]
+    cue_before: regex.Pattern        # type word or code right before a symbol
+    law_cue_before: regex.Pattern    # "Luật Công đoàn số" before a law symbol
+    letter_cue_before: regex.Pattern  # "Công văn số" before an official letter
+    bare_number: regex.Pattern
+    bare_cue_before: regex.Pattern
     tail_date: regex.Pattern
     tail_issuer: regex.Pattern
     tail_title: regex.Pattern
-    code_of: dict[str, str]          # folded code -> table code
+    code_of: dict[str, str]          # case-folded code -> table code
     name_of_code: dict[str, str]     # table code -> type name
-    code_of_word: dict[str, str]     # folded type word -> code
+    code_of_word: dict[str, str]     # case-folded type word -> code
 
 
 def fold(code: str) -> str:
+    """Key for comparing codes across spellings: case-folded, Đ as D."""
     return code.casefold().replace("đ", "d")
 
 
 @lru_cache(maxsize=8)
 def _compiled(rules: Rulebook) -> _Compiled:
+    # Every pattern starts at the serial number, so the scan is cheap; the type word before
+    # a symbol is read afterwards by looking back from the match (`*_cue_before`).
     r = rules.documents
     codes = [t.code for t in r.types]
     words = [w for t in r.types for w in t.words]
     bare_words = [w for t in r.types if t.bare for w in t.words]
     so = alt(r.number_words)
     type_code = rf"(?i:{alt(codes)})"
-    cue = rf"(?:(?P<tw>(?i:{alt(words)})|{type_code})\s+(?:(?i:{so})\s*:?\s*)?)?"
     src = {
         "documents.state_symbol": rf"{_SERIAL}{_SL}(?P<year>(?:19|20)\d{{2}})(?:{_SL}|{_DA})(?P<type>{type_code}){_DA}(?P<issuer>{_ISSS})",
         "documents.law_symbol": rf"{_SERIAL}{_SL}(?P<year>(?:19|20)\d{{2}}){_SL}(?P<issuer>(?:UBTV)?QH\d{{1,2}})(?![\p{{L}}\p{{N}}])",
+        "documents.official_letter": rf"{_SERIAL}{_SL}(?!{type_code}{_DA})(?P<issuer>{_ISS}(?:-{_ISS})+)",
         "documents.union_symbol": rf"{_SERIAL}{_SL}(?P<type>{type_code}){_DA}(?P<issuer>{_ISSS})",
         "documents.party_symbol": rf"{_SERIAL}{_DA}(?P<type>{type_code}){_SL}(?P<issuer>{_ISSS})",
-        "documents.official_letter": rf"(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*{_SERIAL}{_SL}(?!{type_code}{_DA})(?P<issuer>{_ISS}(?:-{_ISS})+)",
-        "documents.bare_reference": (
-            rf"(?P<tw>(?i:{alt(bare_words)}))\s+(?:(?P<so>(?i:{so}))\s*:?\s*)?{_SERIAL}"
-            rf"(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
-            rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),
     }
-    declared = [p.id for p in r.patterns]
-    if set(declared) != set(src):
+    declared = {p.id for p in r.patterns}
+    if declared != set(src) | {"documents.bare_reference"}:
         raise ValueError("documents patterns out of step with rules/documents.yaml")
-    order = ["documents.state_symbol", "documents.law_symbol", "documents.official_letter",
-             "documents.union_symbol", "documents.party_symbol", "documents.bare_reference"]
-    patterns = []
-    for pid in order:
-        body = src[pid]
-        if pid == "documents.law_symbol":
-            # "Luật Công đoàn số 50/2024/QH15": the law's name stands between type word and number
-            body = (rf"(?:(?P<tw>(?i:bộ luật|luật|nghị quyết|pháp lệnh))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?"
-                    rf"\s+(?:(?i:{so})\s*:?\s*)?)?") + body
-        elif pid not in ("documents.official_letter", "documents.bare_reference"):
-            body = cue + body
-        patterns.append((pid, regex.compile(body)))
+    cue_tail = rf"\s+(?:(?i:{so})\s*:?\s*)?$"
     date = r"(?:(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))"
     stop = r"(?=\s+(?:về|v/v|ban hành|quy định|hướng dẫn|nhằm|để|với|và|đã|ngày|tại|cho|trong|thì|đến)(?!\p{L})|\s*[,;:.()\"\n]|\s+-\s|$)"
     return _Compiled(
-        patterns=patterns,
+        patterns=[(pid, regex.compile(body)) for pid, body in src.items()],
+        cue_before=regex.compile(rf"(?<![\p{{L}}])(?P<tw>(?i:{alt(words)})|{type_code}){cue_tail}"),
+        law_cue_before=regex.compile(
+            rf"(?<![\p{{L}}])(?P<tw>(?i:bộ luật|luật|nghị quyết|pháp lệnh))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
+        letter_cue_before=regex.compile(rf"(?<![\p{{L}}])(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*$"),
+        bare_number=regex.compile(
+            rf"{_SERIAL}(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
+            rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),
+        bare_cue_before=regex.compile(rf"(?<![\p{{L}}])(?P<tw>(?i:{alt(bare_words)})){cue_tail}"),
         tail_date=regex.compile(rf"\s*,?\s*(?:(?:được\s+)?(?:ban hành|ký|thông qua)\s+)?(?:vào\s+)?ngày\s+{date}", regex.IGNORECASE),
         tail_issuer=regex.compile(rf"\s*,?\s*(?:của|do)\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
         tail_title=regex.compile(r"\s*,?\s*(?P<title>(?:về việc|về|v/v|V/v|V/V)\s+(?:\"[^\"\n]{3,220}\"|[^;.\n\"]{3,220}))", regex.IGNORECASE),
@@ -85,6 +85,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
         name_of_code={t.code: t.name for t in r.types},
         code_of_word={w.casefold(): t.code for t in r.types for w in t.words},
     )
+
+
+_LOOKBACK = 90
 
 
 def _tail(text: str, pos: int, c: _Compiled) -> tuple[dict, int]:
@@ -112,8 +115,12 @@ def _tail(text: str, pos: int, c: _Compiled) -> tuple[dict, int]:
 
 
 def _clean_number(s: str) -> str:
-    s = regex.sub(r"\s+", "", s)
-    return s.upper()
+    return "".join(s.split()).upper()
+
+
+def _cue(pattern: regex.Pattern, text: str, start: int) -> regex.Match | None:
+    """The cue ending right at `start` ("Nghị quyết số "), if any."""
+    return pattern.search(text, max(0, start - _LOOKBACK), start)
 
 
 def find_documents(doc: Doc) -> list[Span]:
@@ -126,43 +133,55 @@ def find_documents(doc: Doc) -> list[Span]:
     text = doc.content
     taken: list[tuple[int, int]] = []
     spans = []
+
+    def add(pid: str, s: int, e: int, g: dict, cue: regex.Match | None) -> None:
+        tw = cue.group("tw") if cue else None
+        word_code = (c.code_of_word.get(tw.casefold()) or c.code_of.get(tw.casefold())) if tw else None
+        if pid == "documents.bare_reference":
+            number, type_code = g["serial"], word_code
+        elif pid == "documents.official_letter":
+            number, type_code = _clean_number(text[s:e]), "CV"
+        else:
+            number = _clean_number(text[s:e])
+            type_code = c.code_of.get(g["type"].casefold()) if g.get("type") else None
+        value = {
+            "number": number,
+            "type_code": type_code,
+            "word_code": word_code,
+            "type_word": tw,
+            "serial": g["serial"],
+            "year": int(g["year"]) if g.get("year") else None,
+            "issuer_code": "".join(g["issuer"].split()) if g.get("issuer") else None,
+            "party": pid == "documents.party_symbol",
+            "bare": pid == "documents.bare_reference",
+        }
+        tail, _ = _tail(text, e, c)
+        value.update(tail)
+        start = cue.start() if cue else s
+        taken.append((s, e))
+        spans.append(Span("documents", start, e, pid, value))
+
     for pid, pat in c.patterns:
         for m in pat.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            g = m.groupdict()
-            type_code = c.code_of.get(g["type"].casefold()) if g.get("type") else None
-            word_code = c.code_of_word.get(g["tw"].casefold()) if g.get("tw") else None
-            if g.get("tw") and not word_code:  # the cue was a type code ("QĐ 61/QĐ-TLĐ")
-                word_code = c.code_of.get(g["tw"].casefold())
-            if pid == "documents.bare_reference":
-                number = g["serial"]
-                type_code = word_code
-            elif pid == "documents.official_letter":
-                number = _clean_number(text[m.start("serial"):e])
-                type_code = "CV"
+            if pid == "documents.official_letter":
+                cue = _cue(c.letter_cue_before, text, s)
+                if not cue:
+                    continue
+            elif pid == "documents.law_symbol":
+                cue = _cue(c.law_cue_before, text, s)
             else:
-                symbol_start = m.start("serial")
-                number = _clean_number(text[symbol_start:e])
-            issuer_code = g.get("issuer")
-            if pid == "documents.state_symbol" and issuer_code is None:
-                issuer_code = None
-            value = {
-                "number": number,
-                "type_code": type_code,
-                "word_code": word_code,
-                "type_word": g.get("tw"),
-                "serial": g["serial"],
-                "year": int(g["year"]) if g.get("year") else None,
-                "issuer_code": regex.sub(r"\s+", "", issuer_code) if issuer_code else None,
-                "party": pid == "documents.party_symbol",
-                "bare": pid == "documents.bare_reference",
-            }
-            tail, _ = _tail(text, e, c)
-            value.update(tail)
-            taken.append((s, e))
-            spans.append(Span("documents", s, e, pid, value))
+                cue = _cue(c.cue_before, text, s)
+            add(pid, s, e, m.groupdict(), cue)
+    for m in c.bare_number.finditer(text):
+        s, e = m.span()
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        cue = _cue(c.bare_cue_before, text, s)
+        if cue:
+            add("documents.bare_reference", s, e, m.groupdict(), cue)
     spans.sort(key=lambda sp: sp.start)
     return spans
 

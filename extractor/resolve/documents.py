@@ -13,10 +13,14 @@ from ..extractors.documents import fold, type_name
 from ..resolve.names import Place, expand_name
 
 
+_SPACES_DOTS = regex.compile(r"[\s.]+")
+_LEADING_ZEROS = regex.compile(r"(?<!\d)0+(?=\d)")
+
+
 def symbol_key(number: str) -> str:
     """The scorer's key: upper case, no spaces or dots, Đ as D, no leading zeros."""
-    n = regex.sub(r"[\s.]+", "", number.upper()).replace("Đ", "D")
-    return regex.sub(r"(?<!\d)0+(?=\d)", "", n)
+    n = _SPACES_DOTS.sub("", number.upper()).replace("Đ", "D")
+    return _LEADING_ZEROS.sub("", n)
 
 
 def _serial_key(serial: str) -> str:

@@ -53,7 +53,7 @@ def expand_name(text: str, rules: Rulebook, place: Place | None = None) -> str:
     'Ủy ban nhân dân tỉnh Hải Dương'
     """
     c = _compiled(rules)
-    name = regex.sub(r"\s+", " ", text.strip(" ,.;:-"))
+    name = " ".join(text.strip(" ,.;:-").split())
     name = c.abbreviation.sub(lambda m: c.expansions[m.group()], name)
     name = c.level.sub(lambda m: m.group().lower(), name)
     if name.casefold() in c.aliases:

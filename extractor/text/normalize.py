@@ -23,6 +23,7 @@ _FOLD = {
     0x00D0: "Đ",
     0x00F0: "đ",
 }
+_FOLDABLE = regex.compile("[" + regex.escape("".join(map(chr, _FOLD))) + "]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _NEEDS_EDIT = regex.compile(r"\P{M}\p{M}+|\p{M}+|[" + _INVISIBLE + "]")
 
@@ -87,4 +88,5 @@ def normalize(raw: str) -> tuple[str, OffsetMap]:
     'Khánh Hòa - "Tin"'
     """
     composed, offsets = _compose(raw)
-    return fold_tone_style(composed.translate(_FOLD)), offsets
+    folded = _FOLDABLE.sub(lambda m: _FOLD[ord(m.group())], composed)
+    return fold_tone_style(folded), offsets

@@ -1,0 +1,107 @@
+"""All phrase vocabularies of the rules in one Aho-Corasick automaton, scanned once per article.
+
+Regex alternations of many phrases are tried phrase by phrase at every position of the text;
+an automaton finds every phrase of every vocabulary in one pass at C speed. Extractors then
+read the hits of their categories (award words, recipient nouns, place names, titles, ...)
+instead of scanning the text again.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+
+def lower_same_length(text: str) -> str:
+    """`text.lower()`, keeping one character per character so positions stay valid."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    phrase: str  # the vocabulary entry, lower case
+
+
+class Hits:
+    """Hits of one article, by category, sorted by start."""
+
+    def __init__(self, by_category: dict[str, list[Hit]]):
+        self._by = by_category
+        self._starts = {k: [h.start for h in v] for k, v in by_category.items()}
+
+    def get(self, category: str) -> list[Hit]:
+        return self._by.get(category, [])
+
+    def within(self, category: str, start: int, end: int) -> list[Hit]:
+        hits = self._by.get(category)
+        if not hits:
+            return []
+        starts = self._starts[category]
+        i = bisect_left(starts, start)
+        out = []
+        while i < len(hits) and hits[i].start < end:
+            if hits[i].end <= end:
+                out.append(hits[i])
+            i += 1
+        return out
+
+    def any_within(self, category: str, start: int, end: int) -> bool:
+        return bool(self.within(category, start, end))
+
+
+def _is_word_char(ch: str) -> bool:
+    # digits do not join words: "01tập thể" and "Việt Nam16" still hold whole words
+    return ch.isalpha()
+
+
+class Lexicon:
+    """Vocabularies (category -> phrases), matched case-insensitively on whole words."""
+
+    def __init__(self, vocabularies: dict[str, Iterable[str]]):
+        automaton = ahocorasick.Automaton()
+        payloads: dict[str, list[str]] = defaultdict(list)
+        for category, phrases in vocabularies.items():
+            for phrase in phrases:
+                key = lower_same_length(phrase.strip())
+                if key and category not in payloads[key]:
+                    payloads[key].append(category)
+        for key, categories in payloads.items():
+            automaton.add_word(key, (key, tuple(categories)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self.categories = frozenset(vocabularies)
+
+    def scan(self, lower: str) -> Hits:
+        """Every whole-word occurrence of every phrase in `lower` (a lower-cased text)."""
+        by: dict[str, list[Hit]] = defaultdict(list)
+        n = len(lower)
+        for end_index, (key, categories) in self._automaton.iter(lower):
+            start, end = end_index - len(key) + 1, end_index + 1
+            if start > 0 and _is_word_char(lower[start - 1]) and _is_word_char(key[0]):
+                continue
+            if end < n and _is_word_char(lower[end]) and _is_word_char(key[-1]):
+                continue
+            hit = Hit(start, end, key)
+            for category in categories:
+                by[category].append(hit)
+        for hits in by.values():
+            hits.sort(key=lambda h: (h.start, -h.end))
+        return Hits(dict(by))
+
+
+def longest(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits, the longest at each place (hits sorted by start, longest first)."""
+    out: list[Hit] = []
+    for h in hits:
+        if out and h.start < out[-1].end:
+            continue
+        out.append(h)
+    return out
