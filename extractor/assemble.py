@@ -10,9 +10,11 @@ import hashlib
 import regex
 
 from .doc import Doc, Span
-from .record import Award, Date, Document, Location, Mention, Record
+from .record import Award, Date, Document, Location, Mention, Organization, Person, Record
 from .resolve.documents import resolve_documents
 from .resolve.names import expand_name
+from .resolve.organizations import resolve_organizations
+from .resolve.people import resolve_people
 from .resolve.years import resolve_years
 
 
@@ -47,13 +49,37 @@ def _dates(doc: Doc) -> list[Date]:
 
 def _locations(doc: Doc) -> list[Location]:
     by_name: dict[str, Location] = {}
+    place = doc.context.get("place")
+    home_current = None
+    if place is not None:
+        home_current = next((sp.value["current"] for sp in doc.spans.get("locations", [])
+                             if sp.value["name"] == place.name), None)
     for sp in doc.spans.get("locations", []):
         v = sp.value
         loc = by_name.get(v["name"])
         if loc is None:
-            loc = by_name[v["name"]] = Location(name=v["name"], kind=v["kind"], current=v.get("current"))
+            # a district or commune belongs, today, to the unit the article's province is part of
+            current = v.get("current") or home_current
+            loc = by_name[v["name"]] = Location(name=v["name"], kind=v["kind"], current=current)
         loc.mentions.append(_mention(doc, sp))
     return list(by_name.values())
+
+
+def _organizations(doc: Doc) -> tuple[list[Organization], list[dict]]:
+    resolved = resolve_organizations(doc, doc.spans.get("organizations", []), doc.context.get("place"))
+    out = []
+    for g in resolved:
+        mentions = [_mention(doc, sp) for sp in g["mentions"]]
+        out.append(Organization(name=g["name"], text=mentions[0].text, abbreviation=g["abbreviation"], mentions=mentions))
+    return out, resolved
+
+
+def _people(doc: Doc, resolved_orgs: list[dict]) -> list[Person]:
+    out = []
+    for p in resolve_people(doc, doc.spans.get("people", []), resolved_orgs):
+        out.append(Person(name=p["name"], titles=p["titles"], organization=p["organization"],
+                          mentions=[_mention(doc, sp) for sp in p["mentions"]]))
+    return out
 
 
 def _documents(doc: Doc) -> list[Document]:
@@ -105,6 +131,7 @@ def assemble(doc: Doc, *, source: dict | None = None, encoding: str | None = Non
     published = layout.published_at or hints.get("published_at")
     authors = layout.authors or _hint_authors(hints.get("authors") or [], doc.rules)
     title = layout.title_text or hints.get("title")
+    organizations, resolved_orgs = _organizations(doc)
     record = Record(
         id=article_id(doc.raw),
         source=source or {},
@@ -112,6 +139,8 @@ def assemble(doc: Doc, *, source: dict | None = None, encoding: str | None = Non
         published_at=published,
         authors=[" ".join(a.split()) for a in authors],
         dates=_dates(doc),
+        organizations=organizations,
+        people=_people(doc, resolved_orgs),
         locations=_locations(doc),
         documents=_documents(doc),
         awards=_awards(doc),

@@ -283,7 +283,8 @@ def find_layout(doc: Doc) -> Layout:
         for pos in range(max(0, len(content) - 8), len(content)):
             ln = content[pos]
             labelled = c.label.match(ln.text) and not ln.text.casefold().startswith(("ngày ", "tin ", "lúc "))
-            if (labelled or ln.words <= 4) and parse_dateline(ln.text, rules):
+            glued = pos > 0 and _headline_like(content[pos - 1]) and not parse_byline(content[pos - 1].text, rules, closing=True)
+            if (labelled or ln.words <= 4) and not glued and parse_dateline(ln.text, rules):
                     dateline_pos = pos
                     break
 

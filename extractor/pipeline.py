@@ -14,7 +14,9 @@ from .extractors.awards import find_awards
 from .extractors.dates import find_dates
 from .extractors.documents import find_documents
 from .extractors.locations import find_locations, home_place
-from .extractors import awards
+from .extractors import awards, locations, organizations, people
+from .extractors.organizations import find_organizations
+from .extractors.people import find_people
 from .layout import blank_outside, find_layout
 from .lexicon import Lexicon, lower_same_length
 from .rulebook import Rulebook
@@ -24,7 +26,7 @@ from .rulebook import Rulebook
 def build_lexicon(rules: Rulebook) -> Lexicon:
     """One automaton over every extractor's vocabularies."""
     vocab: dict[str, list[str]] = {}
-    for module in (awards,):
+    for module in (awards, locations, organizations, people):
         vocab.update(module.vocabularies(rules))
     return Lexicon(vocab)
 
@@ -45,6 +47,14 @@ def locations_step(doc: Doc) -> None:
     spans = find_locations(doc)
     doc.spans["locations"] = spans
     doc.context["place"] = home_place(doc, spans)
+
+
+def organizations_step(doc: Doc) -> None:
+    doc.spans["organizations"] = find_organizations(doc)
+
+
+def people_step(doc: Doc) -> None:
+    doc.spans["people"] = find_people(doc)
 
 
 def dates_step(doc: Doc) -> None:
@@ -71,6 +81,8 @@ STEPS: tuple[Step, ...] = (
     Step("layout", layout_step, ("norm",), ("layout", "body", "content")),
     Step("lexicon", lexicon_step, ("norm",), ("lower", "hits")),
     Step("locations", locations_step, ("content",), ("spans.locations", "context.place")),
+    Step("organizations", organizations_step, ("content", "hits"), ("spans.organizations",)),
+    Step("people", people_step, ("body", "hits", "spans.organizations", "spans.locations"), ("spans.people",)),
     Step("dates", dates_step, ("body",), ("spans.dates",)),
     Step("documents", documents_step, ("content",), ("spans.documents",)),
     Step("awards", awards_step, ("body",), ("spans.awards",)),

@@ -118,10 +118,41 @@ class Level(_Strict):
     completes_with: list[Literal["province", "city"]]
 
 
+class OrgHead(_Strict):
+    words: list[str]
+    standalone: bool
+    organ: bool
+
+
 class OrganizationRules(_Strict):
     abbreviations: dict[str, str]
     aliases: dict[str, str]
+    province_bodies: list[str]
     levels: list[Level]
+    heads: list[OrgHead]
+    inner_words: list[str]
+    generic_before: list[str]
+    event_before: list[str]
+    not_heads: list[str]
+    domains: list[str]
+
+
+class PeopleRules(_Strict):
+    honorifics: list[str]
+    titles: list[str]
+    surnames: list[str]
+    not_name_words: list[str]
+    not_after: list[str]
+
+
+class PlaceLevel(_Strict):
+    word: str
+    kind: Literal["province", "city", "district", "commune", "other"]
+
+
+class LocationRules(_Strict):
+    levels: list[PlaceLevel]
+    needs_level: list[str]
 
 
 class Unit(_Strict):
@@ -145,6 +176,8 @@ _FILES = {
     "documents": DocumentRules,
     "awards": AwardRules,
     "organizations": OrganizationRules,
+    "people": PeopleRules,
+    "locations": LocationRules,
     "gazetteer": Gazetteer,
 }
 
@@ -180,6 +213,8 @@ class Rulebook:
     documents: DocumentRules
     awards: AwardRules
     organizations: OrganizationRules
+    people: PeopleRules
+    locations: LocationRules
     gazetteer: Gazetteer
 
     def rule_ids(self) -> set[str]:

@@ -1,8 +1,9 @@
-"""Places: find_locations(doc) -> list[Span], from the gazetteer in rules/gazetteer.yaml.
+"""Places: find_locations(doc) -> list[Span].
 
-Every province and centrally-governed city, before and after the 2025 merger, with its
-aliases and tone-mark variants; each span carries the unit's canonical name, kind and the
-unit it belongs to today.
+Provinces and centrally-governed cities come from the gazetteer (rules/gazetteer.yaml: before
+and after the 2025 merger, with aliases and tone-mark variants), each with the unit it belongs
+to today. Districts, towns and communes are read after their level word ("huyện Sa Pa",
+"phường Bắc Gia Nghĩa", "Quận 1") from rules/locations.yaml.
 """
 from __future__ import annotations
 
@@ -13,17 +14,24 @@ from functools import lru_cache
 import regex
 
 from ..doc import Doc, Span
-from ..patterns import alt
+from ..lexicon import longest
 from ..resolve.names import Place
 from ..rulebook import Rulebook, Unit
 from ..text.normalize import fold_tone_style
 
+_WORD = r"\p{Lu}[\p{Ll}]*(?:'\p{L}[\p{Ll}]*)?"
+_PLACE_NAME = regex.compile(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
+# "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
+_NEXT_IN_LIST = regex.compile(rf"\s*(?:,|và|,\s*và)\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})(?=\s*(?:,|và|\.|;|\)|$|\n))")
+_LEVEL_BEFORE = regex.compile(r"(?:tỉnh|thành phố|TP\.?|Tp\.?)\s*$", regex.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class _Compiled:
-    unit_name: regex.Pattern
     unit_of: dict[str, Unit]
-    level_before: regex.Pattern
+    needs_level: frozenset[str]
+    level_kind: dict[str, str]
+    surnames: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -31,30 +39,61 @@ def _compiled(rules: Rulebook) -> _Compiled:
     unit_of: dict[str, Unit] = {}
     for u in rules.gazetteer.units:
         for name in [u.name, *u.aliases]:
-            unit_of[fold_tone_style(name)] = u
-    # a place name is a run of capitalised syllables: it must not continue with another one
-    # ("Hà Nam" inside "Hà Nam Ninh" is still Hà Nam; "Nam Định" must not match in "Hà Nam Định")
+            unit_of[fold_tone_style(name).lower()] = u
     return _Compiled(
-        unit_name=regex.compile(rf"(?<![\p{{L}}\p{{N}}]){alt(unit_of)}(?![\p{{L}}\p{{N}}])"),
         unit_of=unit_of,
-        level_before=regex.compile(r"(?:tỉnh|thành phố|TP\.?|Tp\.?)\s*$", regex.IGNORECASE),
+        needs_level=frozenset(n.lower() for n in rules.locations.needs_level),
+        level_kind={lv.word.lower(): lv.kind for lv in rules.locations.levels},
+        surnames=frozenset(rules.people.surnames),
     )
 
 
+def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
+    c = _compiled(rules)
+    return {"locations.unit": list(c.unit_of), "locations.level": list(c.level_kind)}
+
+
 def find_locations(doc: Doc) -> list[Span]:
-    """Provinces and cities named in headline and body.
+    """Places named in headline and body.
 
     >>> [s.value["name"] for s in find_locations(make_doc("Công đoàn Viên chức tỉnh Hải Dương"))]
     ['Hải Dương']
     """
     c = _compiled(doc.rules)
     text = doc.content
-    spans = []
-    for m in c.unit_name.finditer(text):
-        u = c.unit_of[m.group()]
-        spans.append(Span("locations", m.start(), m.end(), "locations.gazetteer",
-                          {"name": u.name, "kind": u.kind, "current": u.current,
-                           "after_level": bool(c.level_before.search(text, max(0, m.start() - 12), m.start()))}))
+    spans: list[Span] = []
+    for h in longest(doc.hits.get("locations.unit")):
+        if not doc.in_content(h) or not any(ch.isupper() for ch in text[h.start:h.end]):
+            continue
+        after_level = bool(_LEVEL_BEFORE.search(text, max(0, h.start - 12), h.start))
+        if h.phrase in c.needs_level and not after_level:
+            continue
+        u = c.unit_of[h.phrase]
+        spans.append(Span("locations", h.start, h.end, "locations.gazetteer",
+                          {"name": u.name, "kind": u.kind, "current": u.current, "after_level": after_level}))
+    units = [(s.start, s.end) for s in spans]
+    for h in longest(doc.hits.get("locations.level")):
+        kind = c.level_kind[h.phrase]
+        if kind == "province" or not doc.in_content(h):
+            continue
+        m = _PLACE_NAME.match(text, h.end)
+        if not m or not m.group(1) or m.start(1) == h.end:
+            continue
+        if m.group(1)[0].isdigit() and not text[h.start].isupper():
+            continue  # "Quận 1", "Phường 5" are names; "huyện 12 ..." is a count
+        s, e = m.span(1)
+        if any(s < ue and us < e for us, ue in units):
+            continue  # "thành phố Hà Nội": the gazetteer has it
+        words = m.group(1).split()
+        if len(words) >= 3 and words[0] in c.surnames and kind != "commune":
+            continue  # "huyện Nguyễn Văn A"? a person after a bare level word
+        spans.append(Span("locations", s, e, "locations.level", {"name": m.group(1), "kind": kind, "current": None,
+                                                                 "after_level": True}))
+        while (nxt := _NEXT_IN_LIST.match(text, e)) and not any(nxt.start(1) < ue and us < nxt.end(1) for us, ue in units):
+            s, e = nxt.span(1)
+            spans.append(Span("locations", s, e, "locations.level", {"name": nxt.group(1), "kind": kind, "current": None,
+                                                                     "after_level": True}))
+    spans.sort(key=lambda sp: sp.start)
     return spans
 
 
@@ -63,18 +102,20 @@ def home_place(doc: Doc, spans: list[Span]) -> Place | None:
 
     Returns None when no place is named, or when two places tie (then "tỉnh" stays bare).
     """
-    if not spans:
-        return None
     votes: Counter[str] = Counter()
     kinds = {}
     title = doc.layout.title if doc.layout else None
     for sp in spans:
+        if sp.rule != "locations.gazetteer":
+            continue
         name = sp.value["name"]
         kinds[name] = sp.value["kind"]
         weight = 2 if sp.value["after_level"] else 1
         if title and title.start <= sp.start < title.end:
             weight += 2
         votes[name] += weight
+    if not votes:
+        return None
     ranked = votes.most_common(2)
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return None

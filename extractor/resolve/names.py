@@ -30,6 +30,7 @@ class _Compiled:
     trailing_level: regex.Pattern
     completes: dict[str, tuple[str, ...]]
     aliases: dict[str, str]
+    province_bodies: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -43,6 +44,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         trailing_level=regex.compile(rf"(?<!\p{{L}})(?P<level>{alt(levels)})\s*$", regex.IGNORECASE),
         completes={lv.word: tuple(lv.completes_with) for lv in o.levels},
         aliases={k.casefold(): v for k, v in o.aliases.items()},
+        province_bodies=frozenset(b.casefold() for b in o.province_bodies),
     )
 
 
@@ -58,6 +60,8 @@ def expand_name(text: str, rules: Rulebook, place: Place | None = None) -> str:
     name = c.level.sub(lambda m: m.group().lower(), name)
     if name.casefold() in c.aliases:
         return c.aliases[name.casefold()]
+    if place and name.casefold() in c.province_bodies:
+        return f"{name} {place.name}"
     m = c.trailing_level.search(name)
     if m and place and place.kind in c.completes.get(m.group("level").lower(), ()):
         name = f"{name} {place.name}"

@@ -1,0 +1,193 @@
+"""Organisations: find_organizations(doc) -> list[Span].
+
+A name starts at a head phrase from rules/organizations.yaml ("Liên đoàn Lao động", "UBND",
+"Sở", "Công ty") found by the lexicon, and runs on over capitalised words, level words with
+their place ("tỉnh Hải Dương"), the lower-case words names carry ("cơ sở", "các cơ quan") and
+"(ABBR)" glosses. A head with nothing after it is generic ("các công đoàn cơ sở") unless it
+names one body by itself ("Quốc hội"). A name inside a person's title, or of an event
+("Đại hội Công đoàn Việt Nam"), is marked so that it adds no entry on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from ..doc import Doc, Span
+from ..lexicon import Hit, longest
+from ..patterns import alt
+from ..rulebook import OrgHead, Rulebook
+
+_TOKEN = regex.compile(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
+# "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
+_LIST_NEXT = regex.compile(r"\s*(?:,|và)\s*(?=\p{Lu})")
+_MAX_TOKENS = 14
+_CITY = regex.compile(r"[ \t]+thành phố", regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    head_of: dict[str, OrgHead]
+    levels: frozenset[str]
+    inner: regex.Pattern
+    generic_before: regex.Pattern
+    event_before: regex.Pattern
+    surnames: frozenset[str]
+    title: regex.Pattern
+    domain: regex.Pattern
+
+
+@lru_cache(maxsize=8)
+def _compiled(rules: Rulebook) -> _Compiled:
+    o = rules.organizations
+    return _Compiled(
+        head_of={w.lower(): h for h in o.heads for w in h.words},
+        levels=frozenset(lv.word.lower() for lv in o.levels) | {"tp", "tp.", "tp"},
+        inner=regex.compile(rf"[ \t]+{alt(o.inner_words)}(?!\p{{L}})", regex.IGNORECASE),
+        generic_before=regex.compile(rf"(?<!\p{{L}}){alt(o.generic_before)}\s+$", regex.IGNORECASE),
+        event_before=regex.compile(rf"(?<!\p{{L}}){alt(o.event_before)}(?:\s+(?:lần thứ\s+)?[IVXLC\d]+)?(?:\s+của)?\s+$"),
+        surnames=frozenset(rules.people.surnames),
+        title=regex.compile(rf"{alt(rules.people.titles)}(?!\p{{L}})"),
+        domain=regex.compile(rf"{alt(o.domains)}(?!\p{{L}})", regex.IGNORECASE),
+    )
+
+
+def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
+    o = rules.organizations
+    return {"organizations.head": [w for h in o.heads for w in h.words], "organizations.not_head": o.not_heads}
+
+
+def _capitalized(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit()
+
+
+def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit]) -> tuple[int, str | None]:
+    """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any."""
+    end = pos
+    gloss = None
+    tokens = 0
+    after_level = False
+    while tokens < _MAX_TOKENS:
+        m = _TOKEN.match(text, pos)
+        inner = c.inner.match(text, pos)
+        if inner and (not m or inner.end() >= m.end()):
+            # lower-case words belong to the name only if a capitalised word follows them
+            nxt = _TOKEN.match(text, inner.end())
+            if nxt and _capitalized(nxt.group("w")) and not c.title.match(text, nxt.start("w")):
+                pos = inner.end()
+                continue
+            break
+        if not m:
+            break
+        w = m.group("w")
+        low = w.lower()
+        nested = head_hits.get(m.start("w"))
+        if nested and _capitalized(w):  # "Ban Thường vụ | Liên đoàn Lao động tỉnh"
+            if after_level:
+                break  # "LĐLĐ tỉnh Đảng ủy Khối ...": a second body after a bare level word
+            end = pos = nested.end
+            tokens += 1
+            after_level = False
+            continue
+        if w.startswith("("):
+            gloss = w.strip("()")
+            pos = m.end()
+            continue
+        if low in c.levels or (low == "thành" and text[m.end():m.end() + 4].lower() == " phố"):
+            if low == "thành":
+                m = _CITY.match(text, pos) or m
+            end = pos = m.end()
+            after_level = True
+            tokens += 1
+            hit = place_hits.get(_skip_space(text, pos))
+            if hit:  # a gazetteer place after the level word: exactly that name
+                end = pos = hit.end
+                after_level = False
+            continue
+        if w == "-":
+            nxt = _TOKEN.match(text, m.end())
+            if nxt and _capitalized(nxt.group("w")) and not c.title.match(text, nxt.start("w")) and nxt.group("w") not in c.surnames:
+                pos = m.end()
+                continue
+            break
+        if _capitalized(w):
+            dom = c.domain.match(text, m.start("w"))
+            if dom and not after_level:  # "Sở | Tư pháp", "Bộ | Giáo dục và Đào tạo"
+                end = pos = dom.end()
+                tokens += 1
+                continue
+            if c.title.match(text, m.start("w")) and not after_level:
+                break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
+            if after_level and w in c.surnames and tokens and _run_length(text, pos) >= 3:
+                break  # "UBND tỉnh Nguyễn Văn A": the name after a bare level word is a person's
+            end = pos = m.end()
+            tokens += 1
+            continue
+        break
+    return end, gloss
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _run_length(text: str, pos: int) -> int:
+    """How many capitalised words follow `pos`."""
+    n = 0
+    while True:
+        m = _TOKEN.match(text, pos)
+        if not m or not m.group("w")[0].isupper():
+            return n
+        n += 1
+        pos = m.end()
+
+
+def find_organizations(doc: Doc) -> list[Span]:
+    """Organisation mentions in headline and body, with `in_title` / `event` marks.
+
+    >>> [s.value["text"] for s in find_organizations(make_doc("Công đoàn Viên chức tỉnh Hải Dương tổ chức"))]
+    ['Công đoàn Viên chức tỉnh Hải Dương']
+    """
+    c = _compiled(doc.rules)
+    text = doc.content
+    hits = doc.hits
+    not_heads = {(h.start) for h in hits.get("organizations.not_head")}
+    titles = hits.get("people.title")
+    place_hits = {h.start: h for h in hits.get("locations.unit")}
+    heads = longest([h for h in hits.get("organizations.head") if doc.in_content(h)
+                     and any(ch.isupper() for ch in text[h.start:h.end])])  # "cán bộ", "đại hội": no heads
+    head_hits = {h.start: h for h in heads}
+    spans: list[Span] = []
+    last_end = -1
+    for h in heads:
+        if h.start < last_end or h.start in not_heads:
+            continue
+        head = c.head_of[h.phrase]
+        end, gloss = _extend(text, h.end, c, place_hits, head_hits)
+        written = text[h.start:end]
+        listed = False
+        if end == h.end and not head.standalone:
+            nxt = _LIST_NEXT.match(text, h.end)
+            if not (nxt and _skip_space(text, nxt.end()) in head_hits):
+                continue
+            listed = True
+        if written[0].islower() and not any(ch.isupper() for ch in text[h.end:end]):
+            continue  # "công đoàn cơ sở": generic
+        before = text[max(0, h.start - 40):h.start]
+        if c.generic_before.search(before):
+            continue
+        event = bool(c.event_before.search(before))
+        in_title = any(t.start < h.start <= t.end + 1 for t in titles)
+        value = {"text": written + (" tỉnh" if listed else ""), "gloss": gloss, "in_title": in_title, "event": event}
+        spans.append(Span("organizations", h.start, end, "organizations.head", value))
+        last_end = end
+        if head.organ:
+            # "Ban Thường vụ LĐLĐ tỉnh": the body the organ belongs to is named too
+            parent = next((p for p in heads if h.end < p.start < end), None)
+            if parent is not None:
+                spans.append(Span("organizations", parent.start, end, "organizations.parent",
+                                  {"text": text[parent.start:end], "gloss": gloss, "in_title": in_title, "event": event}))
+    return spans

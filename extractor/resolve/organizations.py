@@ -1,0 +1,51 @@
+"""Organisation mentions into organisations (RECORD.md, Organization).
+
+Names are expanded and completed (resolve/names.py); mentions with one name are one entry.
+A short form that only one longer name of the article continues ("Công đoàn Viên chức" beside
+"Công đoàn Viên chức tỉnh Hải Dương") joins it. Names seen only inside a person's title or as
+an event's owner make no entry.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..doc import Doc, Span
+from .names import Place, expand_name
+
+_GLOSS = regex.compile(r"\s*\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)")
+_ABBREVIATION = regex.compile(r"(?<!\p{L})\p{Lu}{2,}[\p{Lu}\p{N}&]*(?!\p{L})")
+
+
+def org_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def resolve_organizations(doc: Doc, spans: list[Span], place: Place | None) -> list[dict]:
+    rules = doc.rules
+    groups: dict[str, dict] = {}
+    for sp in spans:
+        written = _GLOSS.sub("", sp.value["text"])
+        name = expand_name(written, rules, place)
+        key = org_key(name)
+        g = groups.setdefault(key, {"name": name, "mentions": [], "standing": False, "abbreviation": None})
+        g["mentions"].append(sp)
+        g["standing"] = g["standing"] or not (sp.value["in_title"] or sp.value["event"])
+        abbr = sp.value.get("gloss") or next(iter(_ABBREVIATION.findall(written)), None)
+        g["abbreviation"] = g["abbreviation"] or abbr
+    # a short form continued by exactly one longer name joins it
+    keys = sorted(groups, key=len)
+    for k in keys:
+        longer = [o for o in groups if o != k and o.startswith(k + " ")]
+        if len(longer) == 1 and not any(ch.isupper() for ch in k[-1:]):
+            target = groups[longer[0]]
+            target["mentions"].extend(groups[k]["mentions"])
+            target["standing"] = target["standing"] or groups[k]["standing"]
+            del groups[k]
+    out = []
+    for g in groups.values():
+        if not g["standing"]:
+            continue
+        g["mentions"].sort(key=lambda s: s.start)
+        out.append(g)
+    out.sort(key=lambda g: g["mentions"][0].start)
+    return out
