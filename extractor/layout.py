@@ -197,7 +197,7 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
         return None
     if line.casefold() in c.collective_authors:
         return [line]
-    if (prefixed or closing) and c.unit_head.match(line) and not line.endswith(".") \
+    if (prefixed or closing) and c.unit_head.match(line) and not text.rstrip().endswith(".") \
             and len(line.split()) <= rules.byline.max_words:
         return [line]
     parts = [p.strip(" |.") for p in c.byline_split.split(line) if p and p.strip(" |.")]
@@ -268,7 +268,7 @@ def find_layout(doc: Doc) -> Layout:
     header_n = rules.dateline.header_lines
     # the header ends at the first body paragraph
     first_body = next((pos for pos, ln in enumerate(content)
-                       if not _is_banner(ln, rules) and (ln.words > 25 or (ln.words > 8 and ln.text.endswith((".", ":", ";"))))),
+                       if not _is_banner(ln, rules) and (ln.words > 60 or (ln.words > 8 and ln.text.endswith((".", ":", ";"))))),
                       len(content))
     candidates = [pos for pos, ln in enumerate(content[: min(header_n + 2, first_body + 1)])
                   if parse_dateline(ln.text, rules)]
@@ -353,7 +353,7 @@ def find_layout(doc: Doc) -> Layout:
             break
     # the closing byline: the last name-like line, past at most three short tail lines
     skipped = 0
-    for pos in range(end_pos - 1, start_pos - 1, -1):
+    for pos in range(end_pos - 1, start_pos, -1):  # the first body line is never the byline
         ln = content[pos]
         if ln is layout.dateline:
             continue

@@ -223,6 +223,9 @@ class Rulebook:
         for section in (self.chrome.lines, self.chrome.tail_markers, self.dates.patterns,
                         self.documents.patterns, self.awards.patterns):
             ids.update(r.id for r in section)
+        # entity families whose rules are the vocabularies of their files
+        ids.update({"organizations.head", "organizations.parent", "people.honorific_cue", "people.title_cue",
+                    "people.surname", "locations.gazetteer", "locations.level"})
         return ids
 
 

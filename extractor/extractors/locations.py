@@ -23,6 +23,7 @@ _WORD = r"\p{Lu}[\p{Ll}]*(?:'\p{L}[\p{Ll}]*)?"
 _PLACE_NAME = regex.compile(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
 # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
 _NEXT_IN_LIST = regex.compile(rf"\s*(?:,|và|,\s*và)\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})(?=\s*(?:,|và|\.|;|\)|$|\n))")
+_LEADING_LEVEL = regex.compile(r"(?:thành phố|tỉnh)\s+", regex.IGNORECASE)
 _LEVEL_BEFORE = regex.compile(r"(?:tỉnh|thành phố|TP\.?|Tp\.?)\s*$", regex.IGNORECASE)
 
 
@@ -69,7 +70,9 @@ def find_locations(doc: Doc) -> list[Span]:
         if h.phrase in c.needs_level and not after_level:
             continue
         u = c.unit_of[h.phrase]
-        spans.append(Span("locations", h.start, h.end, "locations.gazetteer",
+        lead = _LEADING_LEVEL.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
+        start = lead.end() if lead else h.start
+        spans.append(Span("locations", start, h.end, "locations.gazetteer",
                           {"name": u.name, "kind": u.kind, "current": u.current, "after_level": after_level}))
     units = [(s.start, s.end) for s in spans]
     for h in longest(doc.hits.get("locations.level")):

@@ -70,6 +70,11 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     after_level = False
     while tokens < _MAX_TOKENS:
         m = _TOKEN.match(text, pos)
+        dom = c.domain.match(text, _skip_space(text, pos)) if m and not after_level else None
+        if dom and m.group("w")[0].isupper():  # "Sở | Tư pháp", "Bộ | Giáo dục và Đào tạo"
+            end = pos = dom.end()
+            tokens += 1
+            continue
         inner = c.inner.match(text, pos)
         if inner and (not m or inner.end() >= m.end()):
             # lower-case words belong to the name only if a capitalised word follows them
@@ -112,11 +117,6 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 continue
             break
         if _capitalized(w):
-            dom = c.domain.match(text, m.start("w"))
-            if dom and not after_level:  # "Sở | Tư pháp", "Bộ | Giáo dục và Đào tạo"
-                end = pos = dom.end()
-                tokens += 1
-                continue
             if c.title.match(text, m.start("w")) and not after_level:
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
             if after_level and w in c.surnames and tokens and _run_length(text, pos) >= 3:
@@ -171,10 +171,11 @@ def find_organizations(doc: Doc) -> list[Span]:
         listed = False
         if end == h.end and not head.standalone:
             nxt = _LIST_NEXT.match(text, h.end)
-            if not (nxt and _skip_space(text, nxt.end()) in head_hits):
+            abbreviated = text[h.start:h.end].isupper()  # lists of bodies are written "HĐND, UBND tỉnh"
+            if not (abbreviated and nxt and _skip_space(text, nxt.end()) in head_hits):
                 continue
             listed = True
-        if written[0].islower() and not any(ch.isupper() for ch in text[h.end:end]):
+        if not any(ch.isupper() for ch in written):
             continue  # "công đoàn cơ sở": generic
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before):

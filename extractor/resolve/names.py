@@ -57,7 +57,8 @@ def expand_name(text: str, rules: Rulebook, place: Place | None = None) -> str:
     c = _compiled(rules)
     name = " ".join(text.strip(" ,.;:-").split())
     name = c.abbreviation.sub(lambda m: c.expansions[m.group()], name)
-    name = c.level.sub(lambda m: m.group().lower(), name)
+    # level words inside a name are lower case ("UBND Thành phố"); a leading one ("Tỉnh ủy") is not
+    name = c.level.sub(lambda m: m.group().lower() if m.start() else m.group(), name)
     if name.casefold() in c.aliases:
         return c.aliases[name.casefold()]
     if place and name.casefold() in c.province_bodies:
