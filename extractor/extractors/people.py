@@ -8,13 +8,13 @@ names). It is a person's name when a cue stands before it (an honorific "đồng
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
 from ..doc import Doc, Span
-from ..lexicon import longest
 from ..patterns import alt
 from ..rulebook import Rulebook
 
@@ -30,6 +30,7 @@ class _Compiled:
     title_start: regex.Pattern
     not_name: frozenset[str]
     not_after: regex.Pattern
+    honorifics: frozenset[str]
     title_end: regex.Pattern
 
 
@@ -41,24 +42,28 @@ def _compiled(rules: Rulebook) -> _Compiled:
         title_start=regex.compile(rf"{alt(p.titles)}(?!\p{{L}})"),
         not_name=frozenset(p.not_name_words),
         not_after=regex.compile(rf"(?<!\p{{L}}){alt(p.not_after)}\s+$"),
+        honorifics=frozenset(h.lower() for h in p.honorifics),
         title_end=regex.compile(r"[;.\n]|\s-\s|,\s*(?=(?:đồng chí|ông|bà|Đ/c)\s)|\s(?=(?:cho biết|phát biểu|nhấn mạnh|trao|tặng|đã|đề nghị|khẳng định|chia sẻ)(?!\p{L}))"),
     )
 
 
 def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
-    p = rules.people
-    return {"people.honorific": p.honorifics, "people.title": p.titles}
+    return {"people.title": rules.people.titles}
 
 
 def _trim(text: str, start: int, end: int, c: _Compiled) -> int:
-    """Cut a capitalised run where a title, level word or organisation starts."""
-    words = list(regex.finditer(r"\S+", text[start:end]))
-    keep = len(words)
-    for i, w in enumerate(words):
-        if i > 0 and c.title_start.match(text, start + w.start()) and c.title_start.match(text, start + w.start()).end() > start + w.end():
-            keep = i  # a multi-word title ("Phó Chủ tịch") starts here
-            break
-    return start + (words[keep - 1].end() if keep else 0)
+    """Cut a capitalised run where a multi-word title ("Phó Chủ tịch") starts."""
+    pos = start
+    first = True
+    for w in regex.finditer(r"\S+", text[start:end]):
+        ws = start + w.start()
+        if not first:
+            t = c.title_start.match(text, ws)
+            if t and t.end() > start + w.end():
+                return pos
+        pos = start + w.end()
+        first = False
+    return pos
 
 
 def _titles_after(text: str, end: int, c: _Compiled) -> list[str]:
@@ -77,6 +82,33 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
+def _back(text: str, pos: int) -> int:
+    """Index just after the last non-space character before `pos`."""
+    while pos > 0 and text[pos - 1] in " \t":
+        pos -= 1
+    return pos
+
+
+def _surname(word: str, c: _Compiled) -> bool:
+    """A surname, or a minority-name prefix glued by an apostrophe ("H'Hen", "K'Ré")."""
+    return word in c.surnames or (len(word) > 2 and word[1] == "'" and word[:2] in c.surnames)
+
+
+def _honorific_before(text: str, pos: int, c: _Compiled) -> str | None:
+    """The honorific ending right before `pos` ("đồng chí", "PGS.TS.", "bà"), if any.
+
+    Honorifics are short, common syllables ("ông" is inside "công"); looking up the one to
+    three words before each capitalised run is cheaper than scanning the text for them.
+    """
+    words = text[max(0, pos - 30):pos].rstrip(" \t:").split()
+    for n in (3, 2, 1):
+        if len(words) >= n:
+            cue = " ".join(words[-n:])
+            if cue.lower() in c.honorifics:
+                return cue
+    return None
+
+
 def find_people(doc: Doc) -> list[Span]:
     """Person-name mentions in the body, with the titles written beside them.
 
@@ -85,65 +117,56 @@ def find_people(doc: Doc) -> list[Span]:
     """
     c = _compiled(doc.rules)
     text = doc.body
-    hits = doc.hits
-    taken = [(s.start, s.end) for fam in ("organizations", "locations") for s in doc.spans.get(fam, [])]
+    taken = sorted((s.start, s.end) for fam in ("organizations", "locations") for s in doc.spans.get(fam, []))
     # a name the article also writes after a level word ("huyện Lâm Thao") is a place there too
     places = {s.value["name"] for s in doc.spans.get("locations", [])} | {"Việt Nam"}
+    org_ending = {s.end: s for s in doc.spans.get("organizations", [])}
+    title_ending = {h.end: h for h in doc.hits.get("people.title") if doc.in_body(h)}
     spans: list[Span] = []
 
+    starts = [t[0] for t in taken]
+
     def free(s: int, e: int) -> bool:
-        return not any(s < te and ts < e for ts, te in taken)
+        i = bisect_right(starts, e)  # only spans starting before `e` can overlap
+        return not any(s < te for ts, te in taken[max(0, i - 8):i])
 
-    def add(s: int, e: int, rule: str, cue: str | None, titles: list[str]) -> None:
-        if not free(s, e) or any(s < sp.end and sp.start < e for sp in spans):
-            return
-        name = text[s:e]
-        if name in places:
-            return
-        spans.append(Span("people", s, e, rule, {"name": name, "titles": titles, "cue": cue,
-                                                  "short": " " not in name}))
-
-    # 1. a cue before the name: honorific or position
-    cues = [(h, "honorific") for h in hits.get("people.honorific")] + [(h, "title") for h in hits.get("people.title")]
-    for h, kind in sorted(cues, key=lambda x: x[0].start):
-        if not doc.in_body(h):
-            continue
-        pos = _skip(text, h.end)
-        if kind == "title":
-            # "Chủ tịch UBND tỉnh Nguyễn Văn A": skip the body the position heads
-            org = next((s for s in doc.spans.get("organizations", []) if s.start == pos), None)
-            if org is not None:
-                pos = _skip(text, org.end)
-        m = _NAME.match(text, pos)
-        if not m:
-            continue
-        s, e = m.span()
-        e = _trim(text, s, e, c)
-        if e <= s:
-            continue
-        words = text[s:e].split()
-        if kind == "title" and (len(words) < 2 or words[0] not in c.surnames and len(words) < 3):
-            continue
-        if len(words) >= 2 and kind == "honorific":
-            tail = _LOWER_TAIL.match(text, e)  # "Nguyễn Văn an": a name typed in lower case
-            if tail and tail.group(1) not in c.not_name and len(tail.group(1)) <= 5 and words[0] in c.surnames:
-                e = tail.end()
-        titles = _titles_after(text, e, c)
-        if kind == "title":
-            titles = [text[h.start:s].strip(" ,")] + titles
-        add(s, e, f"people.{kind}_cue", text[h.start:h.end], titles)
-
-    # 2. a surname-led run of two or more capitalised words, not a place, street or school
     for m in _NAME.finditer(text):
         s, e = m.span()
-        words = text[s:e].split()
-        if len(words) < 2 or not (words[0] in c.surnames or words[0][:2] in c.surnames):
-            continue
+        words = m.group().split()
+        # a capitalised honorific opens the run at a sentence start ("Ông Lý Văn Chân")
+        lead = next((n for n in (2, 1) if len(words) > n and " ".join(words[:n]).lower() in c.honorifics), 0)
+        if lead:
+            s = m.start() + len(" ".join(words[:lead])) + (m.group()[len(" ".join(words[:lead])):].find(words[lead]))
+            words = words[lead:]
+        if len(words) == 1 and not lead and not _honorific_before(text, s, c):
+            continue  # a lone capitalised word: a sentence start, not a name
         e = _trim(text, s, e, c)
-        if len(text[s:e].split()) < 2 or not free(s, e):
+        words = text[s:e].split()
+        if not words or not free(s, e) or text[s:e] in places:
             continue
-        if c.not_after.search(text, max(0, s - 40), s):
-            continue
-        add(s, e, "people.surname", None, _titles_after(text, e, c))
-    spans.sort(key=lambda sp: sp.start)
+        rule, cue, titles = None, None, []
+        honorific = " ".join(m.group().split()[:lead]) if lead else _honorific_before(text, s, c)
+        if honorific:
+            rule, cue = "people.honorific_cue", honorific
+        else:
+            # "Chủ tịch | Nguyễn Văn A" or "Chủ tịch | UBND tỉnh | Nguyễn Văn A"
+            at = _back(text, s)
+            org = org_ending.get(at)
+            title = title_ending.get(_back(text, org.start) if org else at)
+            if title is not None and (len(words) >= 3 or _surname(words[0], c)) and len(words) >= 2:
+                rule, cue = "people.title_cue", text[title.start:title.end]
+                titles = [text[title.start:at].strip(" ,")]
+        if rule is None:
+            if len(words) < 2 or not _surname(words[0], c):
+                continue
+            if c.not_after.search(text, max(0, s - 40), s):
+                continue
+            rule = "people.surname"
+        if rule == "people.honorific_cue" and len(words) >= 2 and _surname(words[0], c):
+            tail = _LOWER_TAIL.match(text, e)  # "Nguyễn Văn an": a name typed in lower case
+            if tail and tail.group(1) not in c.not_name and len(tail.group(1)) <= 5:
+                e = tail.end()
+        name = text[s:e]
+        spans.append(Span("people", s, e, rule, {"name": name, "titles": titles + _titles_after(text, e, c),
+                                                 "cue": cue, "short": " " not in name}))
     return spans
