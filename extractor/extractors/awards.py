@@ -96,7 +96,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*của\s+{giver}"),
         giver_passive=regex.compile(
             rf"(?:được|đã được)\s+(?:sự\s+)?(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?:\s+(?:đã|vừa|quyết định))*\s+{verbs}(?!\p{{L}})"),
-        giver_subject=regex.compile(rf"(?P<giver>[^;:()]{{2,300}}?)\s+(?:(?:đã|vừa|cũng|đều|quyết định|sẽ)\s+)*{verbs}\s*$", regex.IGNORECASE),
+        # searched backwards from the award: the verb right before it ends the giver's phrase
+        giver_subject=regex.compile(rf"(?r)\s+(?:(?:đã|vừa|cũng|đều|quyết định|sẽ)\s+)*{verbs}\s*$", regex.IGNORECASE),
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
@@ -243,7 +244,10 @@ def _giver(text: str, sentence: tuple[int, int], clause_start: int, count: _Coun
         return _clean_giver(m.group("giver"), c)
     if giver_first:
         m = c.giver_subject.search(text, clause_start, award.start)
-        head = m.group("giver") if m else (text[clause_start:award.start] if award.kind == "khen_thuong" else None)
+        if m and m.start() - clause_start >= 2:
+            head = text[max(clause_start, m.start() - 300):m.start()]
+        else:
+            head = text[clause_start:award.start] if award.kind == "khen_thuong" else None
         if head is not None and not c.person.search(text, clause_start, award.start):
             # the subject is the last phrase before the verb: after the last comma or "và"
             parts = _SUBJECT_SPLIT.split(head)

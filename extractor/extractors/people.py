@@ -19,7 +19,10 @@ from ..patterns import alt
 from ..rulebook import Rulebook
 
 _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
-_NAME = regex.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}}")
+# Runs of two or more capitalised words; one-word mentions ("bà Bình") are looked up later
+_NAME = regex.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,5}}")
+_WORD_SPAN = regex.compile(r"\S+")
+_TITLE_SPLIT = regex.compile(r",\s*(?=\p{Lu})")
 _LOWER_TAIL = regex.compile(r"[ \t]+(\p{Ll}+)(?=\s*[,.;:)]|\s+-\s|\s*$)")
 _TITLE_SEP = regex.compile(r"\s*(?:-|,|:|\()\s*")
 
@@ -55,13 +58,13 @@ def _trim(text: str, start: int, end: int, c: _Compiled) -> int:
     """Cut a capitalised run where a multi-word title ("Phó Chủ tịch") starts."""
     pos = start
     first = True
-    for w in regex.finditer(r"\S+", text[start:end]):
-        ws = start + w.start()
+    for w in _WORD_SPAN.finditer(text, start, end):
+        ws = w.start()
         if not first:
             t = c.title_start.match(text, ws)
-            if t and t.end() > start + w.end():
+            if t and t.end() > w.end():
                 return pos
-        pos = start + w.end()
+        pos = w.end()
         first = False
     return pos
 
@@ -73,7 +76,7 @@ def _titles_after(text: str, end: int, c: _Compiled) -> list[str]:
         return []
     stop = c.title_end.search(text, pos)
     phrase = text[pos: stop.start() if stop else min(len(text), pos + 160)].strip(" ,)")
-    return [t.strip() for t in regex.split(r",\s*(?=\p{Lu})", phrase) if t.strip()]
+    return [t.strip() for t in _TITLE_SPLIT.split(phrase) if t.strip()]
 
 
 def _skip(text: str, pos: int) -> int:
@@ -138,8 +141,8 @@ def find_people(doc: Doc) -> list[Span]:
         if lead:
             s = m.start() + len(" ".join(words[:lead])) + (m.group()[len(" ".join(words[:lead])):].find(words[lead]))
             words = words[lead:]
-        if len(words) == 1 and not lead and not _honorific_before(text, s, c):
-            continue  # a lone capitalised word: a sentence start, not a name
+        if len(words) == 1:
+            continue  # "Ông Bình": a short mention, looked up below
         e = _trim(text, s, e, c)
         words = text[s:e].split()
         if not words or not free(s, e) or text[s:e] in places:
@@ -169,4 +172,18 @@ def find_people(doc: Doc) -> list[Span]:
         name = text[s:e]
         spans.append(Span("people", s, e, rule, {"name": name, "titles": titles + _titles_after(text, e, c),
                                                  "cue": cue, "short": " " not in name}))
+    # short mentions: a full name's last word after an honorific ("bà Bình", "ông Chúc")
+    full = [(sp.start, sp.end) for sp in spans]
+    for given in {sp.value["name"].split()[-1] for sp in spans}:
+        pos = text.find(given)
+        while pos >= 0:
+            end = pos + len(given)
+            alone = (end == len(text) or not text[end].isalpha()) and (pos == 0 or not text[pos - 1].isalpha())
+            if alone and not any(fs <= pos < fe for fs, fe in full):
+                cue = _honorific_before(text, pos, c)
+                if cue:
+                    spans.append(Span("people", pos, end, "people.honorific_cue",
+                                      {"name": given, "titles": [], "cue": cue, "short": True}))
+            pos = text.find(given, end)
+    spans.sort(key=lambda sp: sp.start)
     return spans

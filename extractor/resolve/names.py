@@ -48,6 +48,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
     )
 
 
+@lru_cache(maxsize=4096)
 def expand_name(text: str, rules: Rulebook, place: Place | None = None) -> str:
     """Fullest form of an organisation or position name.
 
