@@ -56,24 +56,20 @@ class Hits:
         return bool(self.within(category, start, end))
 
 
-def _is_word_char(ch: str) -> bool:
-    # digits do not join words: "01tập thể" and "Việt Nam16" still hold whole words
-    return ch.isalpha()
-
-
 class Lexicon:
     """Vocabularies (category -> phrases), matched case-insensitively on whole words."""
 
     def __init__(self, vocabularies: dict[str, Iterable[str]]):
         automaton = ahocorasick.Automaton()
         payloads: dict[str, list[str]] = defaultdict(list)
+        # (length, key, categories, whether the key's first/last characters are letters)
         for category, phrases in vocabularies.items():
             for phrase in phrases:
                 key = lower_same_length(phrase.strip())
                 if key and category not in payloads[key]:
                     payloads[key].append(category)
         for key, categories in payloads.items():
-            automaton.add_word(key, (key, tuple(categories)))
+            automaton.add_word(key, (len(key), key, tuple(categories), key[0].isalpha(), key[-1].isalpha()))
         automaton.make_automaton()
         self._automaton = automaton
         self.categories = frozenset(vocabularies)
@@ -82,13 +78,15 @@ class Lexicon:
         """Every whole-word occurrence of every phrase in `lower` (a lower-cased text)."""
         by: dict[str, list[Hit]] = defaultdict(list)
         n = len(lower)
-        for end_index, (key, categories) in self._automaton.iter(lower):
-            start, end = end_index - len(key) + 1, end_index + 1
-            if start > 0 and _is_word_char(lower[start - 1]) and _is_word_char(key[0]):
+        make = Hit._make
+        for end_index, (length, key, categories, letter_first, letter_last) in self._automaton.iter(lower):
+            start, end = end_index - length + 1, end_index + 1
+            # whole words only; digits do not join words ("01tập thể", "Việt Nam16")
+            if letter_first and start > 0 and lower[start - 1].isalpha():
                 continue
-            if end < n and _is_word_char(lower[end]) and _is_word_char(key[-1]):
+            if letter_last and end < n and lower[end].isalpha():
                 continue
-            hit = Hit(start, end, key)
+            hit = make((start, end, key))
             for category in categories:
                 by[category].append(hit)
         for hits in by.values():

@@ -14,7 +14,7 @@ from .extractors.awards import find_awards
 from .extractors.dates import find_dates
 from .extractors.documents import find_documents
 from .extractors.locations import find_locations, home_place
-from .extractors import awards, locations, organizations, people
+from .extractors import awards, documents, locations, organizations, people
 from .extractors.organizations import find_organizations
 from .extractors.people import find_people
 from .layout import blank_outside, find_layout
@@ -26,7 +26,7 @@ from .rulebook import Rulebook
 def build_lexicon(rules: Rulebook) -> Lexicon:
     """One automaton over every extractor's vocabularies."""
     vocab: dict[str, list[str]] = {}
-    for module in (awards, locations, organizations, people):
+    for module in (awards, documents, locations, organizations, people):
         vocab.update(module.vocabularies(rules))
     return Lexicon(vocab)
 

@@ -118,7 +118,7 @@ def _value(m: regex.Match, rid: str, rules: Rulebook) -> dict | None:
 
 
 # Every date form holds one of these; patterns only run in windows around them.
-_ANCHOR = regex.compile(r"\d\s?[/.\-]\s?\d|tháng\s+\d|\d{4}\s*-\s*\d{4}|năm\s+\d{4}", regex.IGNORECASE)
+_ANCHOR = regex.compile(r"\d\s?[/\-]\s?\d|(?<!\d)\d{1,2}\.\d{1,2}(?!\d)|tháng\s+\d|\d{4}\s*-\s*\d{4}|năm\s+\d{4}", regex.IGNORECASE)
 _WINDOW = 48
 
 

@@ -30,8 +30,7 @@ class _Compiled:
     cue_before: regex.Pattern        # type word or code right before a symbol
     law_cue_before: regex.Pattern    # "Luật Công đoàn số" before a law symbol
     letter_cue_before: regex.Pattern  # "Công văn số" before an official letter
-    bare_number: regex.Pattern
-    bare_cue_before: regex.Pattern
+    bare_after: regex.Pattern        # "[số] 05" right after a type word
     tail_date: regex.Pattern
     tail_issuer: regex.Pattern
     tail_title: regex.Pattern
@@ -74,10 +73,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
         law_cue_before=regex.compile(
             rf"(?<![\p{{L}}])(?P<tw>(?i:bộ luật|luật|nghị quyết|pháp lệnh))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
         letter_cue_before=regex.compile(rf"(?<![\p{{L}}])(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*$"),
-        bare_number=regex.compile(
-            rf"{_SERIAL}(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
+        bare_after=regex.compile(
+            rf"\s+(?:(?i:{so})\s*:?\s*)?(?P<serial>\d{{1,5}}[a-zđ]?)(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
             rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),
-        bare_cue_before=regex.compile(rf"(?<![\p{{L}}])(?P<tw>(?i:{alt(bare_words)})){cue_tail}"),
         tail_date=regex.compile(rf"\s*,?\s*(?:(?:được\s+)?(?:ban hành|ký|thông qua)\s+)?(?:vào\s+)?ngày\s+{date}", regex.IGNORECASE),
         tail_issuer=regex.compile(rf"\s*,?\s*(?:của|do)\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
         tail_title=regex.compile(r"\s*,?\s*(?P<title>(?:về việc|về|v/v|V/v|V/V)\s+(?:\"[^\"\n]{3,220}\"|[^;.\n\"]{3,220}))", regex.IGNORECASE),
@@ -88,6 +86,34 @@ def _compiled(rules: Rulebook) -> _Compiled:
 
 
 _LOOKBACK = 90
+# Every symbol holds a number joined to a code or a number by "/" or "-"; patterns only run
+# in windows around these.
+_ANCHOR = regex.compile(r"\d[a-zđ]?\s?[/\-]\s?[\p{L}\d]")
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _ANCHOR.finditer(text):
+        s = max(0, m.start() - 8)
+        e = min(len(text), m.end() + 40)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+class _BareCue:
+    """The type word found by the lexicon before a bare number, shaped like a cue match."""
+
+    def __init__(self, start: int, word: str):
+        self._start, self._word = start, word
+
+    def start(self) -> int:
+        return self._start
+
+    def group(self, _name: str) -> str:
+        return self._word
 
 
 def _tail(text: str, pos: int, c: _Compiled) -> tuple[dict, int]:
@@ -161,8 +187,9 @@ def find_documents(doc: Doc) -> list[Span]:
         taken.append((s, e))
         spans.append(Span("documents", start, e, pid, value))
 
+    windows = _windows(text)
     for pid, pat in c.patterns:
-        for m in pat.finditer(text):
+        for m in (m for ws, we in windows for m in pat.finditer(text, ws, we)):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -175,15 +202,20 @@ def find_documents(doc: Doc) -> list[Span]:
             else:
                 cue = _cue(c.cue_before, text, s)
             add(pid, s, e, m.groupdict(), cue)
-    for m in c.bare_number.finditer(text):
-        s, e = m.span()
+    for h in doc.hits.get("documents.bare_word"):
+        m = c.bare_after.match(text, h.end)
+        if not m or not doc.in_content(h):
+            continue
+        s, e = m.start("serial"), m.end()
         if any(s < te and ts < e for ts, te in taken):
             continue
-        cue = _cue(c.bare_cue_before, text, s)
-        if cue:
-            add("documents.bare_reference", s, e, m.groupdict(), cue)
+        add("documents.bare_reference", s, e, m.groupdict(), _BareCue(h.start, text[h.start:h.end]))
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
+    return {"documents.bare_word": [w for t in rules.documents.types if t.bare for w in t.words]}
 
 
 def type_name(code: str | None, word_code: str | None, party: bool, rules: Rulebook) -> str | None:

@@ -155,7 +155,8 @@ def find_organizations(doc: Doc) -> list[Span]:
     text = doc.content
     hits = doc.hits
     not_heads = {(h.start) for h in hits.get("organizations.not_head")}
-    titles = hits.get("people.title")
+    # positions where a head would continue a position title ("Chủ tịch | UBND tỉnh")
+    in_titles = {p for t in hits.get("people.title") for p in range(t.start + 1, t.end + 2)}
     place_hits = {h.start: h for h in hits.get("locations.unit")}
     heads = longest([h for h in hits.get("organizations.head") if doc.in_content(h)
                      and any(ch.isupper() for ch in text[h.start:h.end])])  # "cán bộ", "đại hội": no heads
@@ -181,7 +182,7 @@ def find_organizations(doc: Doc) -> list[Span]:
         if c.generic_before.search(before):
             continue
         event = bool(c.event_before.search(before))
-        in_title = any(t.start < h.start <= t.end + 1 for t in titles)
+        in_title = h.start in in_titles
         value = {"text": written + (" tỉnh" if listed else ""), "gloss": gloss, "in_title": in_title, "event": event}
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
