@@ -23,12 +23,12 @@ from ..lexicon import Hit, longest
 from ..patterns import alt, word_alt
 from ..rulebook import AwardKind, Rulebook
 
-_ENDS_WITH_JOINER = regex.compile(r"(?:,|\svà)\s*$")
+_ENDS_WITH_JOINER = regex.compile(r"(?r)(?:,|\svà)\s*$")
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
 _AWARD_JOINER = regex.compile(r"\s*(?:,\s*và|,|và|cùng|hoặc)\s*", regex.IGNORECASE)
 _TRAILING_ADVERBS = regex.compile(r"(?:\s+(?:đã|vừa|cũng|đều|quyết định|sẽ))+$", regex.IGNORECASE)
 _SUBJECT_SPLIT = regex.compile(r",|;|(?<!\p{L})và(?!\p{L})|\"")
-_TO_RECIPIENTS = regex.compile(r"(?:(?<!\p{L})(?:cho|tới|đến)|:)\s*$", regex.IGNORECASE)
+_TO_RECIPIENTS = regex.compile(r"(?r)(?:(?<!\p{L})(?:cho|tới|đến)|:)\s*$", regex.IGNORECASE)
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
 
 
@@ -84,8 +84,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
     return _Compiled(
         kind_of=words,
         # a count is read backwards from its noun: "[hơn] 12 | tập thể", "hai | cá nhân"
-        number_before=regex.compile(rf"(?:(?<!\p{{L}})(?P<bound>{alt(n.bounds)})\s+)?(?<![\p{{L}}\p{{N}}.,%])(?P<num>{num})\s*$", regex.IGNORECASE),
-        vague_before=regex.compile(rf"(?<!\p{{L}})(?P<vague>{alt(n.vague)})\s+$", regex.IGNORECASE),
+        # both are searched backwards ((?r)) from the noun, so only its end is tried
+        number_before=regex.compile(rf"(?r)(?:(?<!\p{{L}})(?P<bound>{alt(n.bounds)})\s+)?(?<![\p{{L}}\p{{N}}.,%])(?P<num>{num})\s*$", regex.IGNORECASE),
+        vague_before=regex.compile(rf"(?r)(?<!\p{{L}})(?P<vague>{alt(n.vague)})\s+$", regex.IGNORECASE),
         undivided_at=regex.compile(rf"(?:{undivided})(?!\p{{L}})", regex.IGNORECASE),
         quoted=regex.compile(r'\s*"([^"\n]{2,140})"'),
         name_word=regex.compile(r"\s+([\p{L}\p{N}]+)"),

@@ -69,10 +69,11 @@ def _compiled(rules: Rulebook) -> _Compiled:
     stop = r"(?=\s+(?:về|v/v|ban hành|quy định|hướng dẫn|nhằm|để|với|và|đã|ngày|tại|cho|trong|thì|đến)(?!\p{L})|\s*[,;:.()\"\n]|\s+-\s|$)"
     return _Compiled(
         patterns=[(pid, regex.compile(body)) for pid, body in src.items()],
-        cue_before=regex.compile(rf"(?<![\p{{L}}])(?P<tw>(?i:{alt(words)})|{type_code}){cue_tail}"),
+        # the cues end where the symbol starts: searched backwards ((?r)) from there
+        cue_before=regex.compile(rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(words)})|{type_code}){cue_tail}"),
         law_cue_before=regex.compile(
-            rf"(?<![\p{{L}}])(?P<tw>(?i:bộ luật|luật|nghị quyết|pháp lệnh))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
-        letter_cue_before=regex.compile(rf"(?<![\p{{L}}])(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*$"),
+            rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:bộ luật|luật|nghị quyết|pháp lệnh))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
+        letter_cue_before=regex.compile(rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*$"),
         bare_after=regex.compile(
             rf"\s+(?:(?i:{so})\s*:?\s*)?(?P<serial>\d{{1,5}}[a-zđ]?)(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
             rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),

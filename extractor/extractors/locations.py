@@ -24,7 +24,7 @@ _PLACE_NAME = regex.compile(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WO
 # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
 _NEXT_IN_LIST = regex.compile(rf"\s*(?:,|và|,\s*và)\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})(?=\s*(?:,|và|\.|;|\)|$|\n))")
 _LEADING_LEVEL = regex.compile(r"(?:thành phố|tỉnh)\s+", regex.IGNORECASE)
-_LEVEL_BEFORE = regex.compile(r"(?:tỉnh|thành phố|TP\.?|Tp\.?)\s*$", regex.IGNORECASE)
+_LEVEL_BEFORE = regex.compile(r"(?r)(?:tỉnh|thành phố|TP\.?|Tp\.?)\s*$", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)

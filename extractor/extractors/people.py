@@ -44,7 +44,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         surnames=frozenset(p.surnames),
         title_start=regex.compile(rf"{alt(p.titles)}(?!\p{{L}})"),
         not_name=frozenset(p.not_name_words),
-        not_after=regex.compile(rf"(?<!\p{{L}}){alt(p.not_after)}\s+$"),
+        not_after=regex.compile(rf"(?r)(?<!\p{{L}}){alt(p.not_after)}\s+$"),
         honorifics=frozenset(h.lower() for h in p.honorifics),
         title_end=regex.compile(r"[;.\n]|\s-\s|,\s*(?=(?:đồng chí|ông|bà|Đ/c)\s)|\s(?=(?:cho biết|phát biểu|nhấn mạnh|trao|tặng|đã|đề nghị|khẳng định|chia sẻ)(?!\p{L}))"),
     )
