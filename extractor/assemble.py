@@ -1,5 +1,9 @@
 """Spans to the record: resolve, deduplicate, and map every offset back to the caller's text.
 
+Models are built with `model_construct`: every value comes from code that already typed it,
+and validating each of a few hundred nested objects per article would be most of the cost of
+assembling. tests/test_record.py validates whole records to keep this honest.
+
 This is the only place offsets leave the normalised copy, and it checks
 `raw[start:end] == text` for every mention it writes (RECORD.md, Offsets).
 """
@@ -28,7 +32,7 @@ def article_id(text: str) -> str:
 
 def _mention(doc: Doc, span: Span) -> Mention:
     s, e, text = doc.raw_span(span.start, span.end)
-    return Mention(text=text, start=s, end=e, rule=span.rule)
+    return Mention.model_construct(text=text, start=s, end=e, rule=span.rule)
 
 
 def _dates(doc: Doc) -> list[Date]:
@@ -42,7 +46,7 @@ def _dates(doc: Doc) -> list[Date]:
     for sp in resolved:
         v = sp.value
         m = _mention(doc, sp)
-        out.append(Date(text=m.text, start=m.start, end=m.end, value=v["value"], end_value=v.get("end_value"),
+        out.append(Date.model_construct(text=m.text, start=m.start, end=m.end, value=v["value"], end_value=v.get("end_value"),
                         granularity=v["granularity"], year_inferred=v.get("year_inferred", False), rule=sp.rule))
     return out
 
@@ -60,7 +64,7 @@ def _locations(doc: Doc) -> list[Location]:
         if loc is None:
             # a district or commune belongs, today, to the unit the article's province is part of
             current = v.get("current") or home_current
-            loc = by_name[v["name"]] = Location(name=v["name"], kind=v["kind"], current=current)
+            loc = by_name[v["name"]] = Location.model_construct(name=v["name"], kind=v["kind"], current=current)
         loc.mentions.append(_mention(doc, sp))
     return list(by_name.values())
 
@@ -70,14 +74,14 @@ def _organizations(doc: Doc) -> tuple[list[Organization], list[dict]]:
     out = []
     for g in resolved:
         mentions = [_mention(doc, sp) for sp in g["mentions"]]
-        out.append(Organization(name=g["name"], text=mentions[0].text, abbreviation=g["abbreviation"], mentions=mentions))
+        out.append(Organization.model_construct(name=g["name"], text=mentions[0].text, abbreviation=g["abbreviation"], mentions=mentions))
     return out, resolved
 
 
 def _people(doc: Doc, resolved_orgs: list[dict]) -> list[Person]:
     out = []
     for p in resolve_people(doc, doc.spans.get("people", []), resolved_orgs):
-        out.append(Person(name=p["name"], titles=p["titles"], organization=p["organization"],
+        out.append(Person.model_construct(name=p["name"], titles=p["titles"], organization=p["organization"],
                           mentions=[_mention(doc, sp) for sp in p["mentions"]]))
     return out
 
@@ -86,7 +90,7 @@ def _documents(doc: Doc) -> list[Document]:
     out = []
     for d in resolve_documents(doc, doc.spans.get("documents", []), doc.context.get("place")):
         mentions = [_mention(doc, sp) for sp in d.pop("mentions")]
-        out.append(Document(**d, mentions=mentions))
+        out.append(Document.model_construct(**d, mentions=mentions))
     return out
 
 
@@ -104,7 +108,7 @@ def _awards(doc: Doc) -> list[Award]:
             continue
         seen.append((key, giver))
         m = _mention(doc, sp)
-        out.append(Award(**v, giver=giver, text=m.text, start=m.start, end=m.end, rule=sp.rule))
+        out.append(Award.model_construct(**v, giver=giver, text=m.text, start=m.start, end=m.end, rule=sp.rule))
     return out
 
 
@@ -132,7 +136,7 @@ def assemble(doc: Doc, *, source: dict | None = None, encoding: str | None = Non
     authors = layout.authors or _hint_authors(hints.get("authors") or [], doc.rules)
     title = layout.title_text or hints.get("title")
     organizations, resolved_orgs = _organizations(doc)
-    record = Record(
+    record = Record.model_construct(
         id=article_id(doc.raw),
         source=source or {},
         title=title,

@@ -118,7 +118,8 @@ def _value(m: regex.Match, rid: str, rules: Rulebook) -> dict | None:
 
 
 # Every date form holds one of these; patterns only run in windows around them.
-_ANCHOR = regex.compile(r"\d\s?[/\-]\s?\d|(?<!\d)\d{1,2}\.\d{1,2}(?!\d)|tháng\s+\d|\d{4}\s*-\s*\d{4}|năm\s+\d{4}", regex.IGNORECASE)
+# (It starts with a digit, so the scan jumps from digit to digit.)
+_ANCHOR = regex.compile(r"\d(?:\d?\s?[/\-]\s?\d|\d?\.\d|\d{3}\s*-\s*\d{4}|\d{3}(?<=[nN]ăm\s{1,3}\d{4})|\d?\s+(?:[tT]háng|[nN]ăm)\s+\d)")
 _WINDOW = 48
 
 
