@@ -1,20 +1,19 @@
 """Spans to the record: resolve, deduplicate, and map every offset back to the caller's text.
 
-Models are built with `model_construct`: every value comes from code that already typed it,
-and validating each of a few hundred nested objects per article would be most of the cost of
-assembling. tests/test_record.py validates whole records to keep this honest.
-
 This is the only place offsets leave the normalised copy, and it checks
 `raw[start:end] == text` for every mention it writes (RECORD.md, Offsets).
+
+The record is built as plain data and validated once (`Record.model_validate`): one pass of
+pydantic's compiled validator over the whole tree is several times cheaper than constructing
+each of a few hundred nested models in Python.
 """
 from __future__ import annotations
 
 import hashlib
-
-import regex
+import unicodedata
 
 from .doc import Doc, Span
-from .record import Award, Date, Document, Location, Mention, Organization, Person, Record
+from .record import Record
 from .resolve.documents import resolve_documents
 from .resolve.names import expand_name
 from .resolve.organizations import resolve_organizations
@@ -24,35 +23,33 @@ from .resolve.years import resolve_years
 
 def article_id(text: str) -> str:
     """Stable content hash: NFC text with whitespace folded, so re-saved copies get one id."""
-    import unicodedata
-
     canon = " ".join(unicodedata.normalize("NFC", text).split())
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:24]
 
 
-def _mention(doc: Doc, span: Span) -> Mention:
+def _mention(doc: Doc, span: Span) -> dict:
     s, e, text = doc.raw_span(span.start, span.end)
-    return Mention.model_construct(text=text, start=s, end=e, rule=span.rule)
+    if doc.raw[s:e] != text:  # the invariant of RECORD.md, Offsets
+        raise AssertionError(f"{span.family} mention {text!r} does not match raw[{s}:{e}]")
+    return {"text": text, "start": s, "end": e, "rule": span.rule}
 
 
-def _dates(doc: Doc) -> list[Date]:
+def _dates(doc: Doc) -> list[dict]:
     layout = doc.layout
     published = layout.published_at or doc.options.published_at
-    spans = list(doc.spans.get("dates", []))
-    resolved = resolve_years(doc, spans, published)
+    resolved = resolve_years(doc, list(doc.spans.get("dates", [])), published)
     if layout.dateline_date:
         resolved.insert(0, layout.dateline_date)
     out = []
     for sp in resolved:
         v = sp.value
-        m = _mention(doc, sp)
-        out.append(Date.model_construct(text=m.text, start=m.start, end=m.end, value=v["value"], end_value=v.get("end_value"),
-                        granularity=v["granularity"], year_inferred=v.get("year_inferred", False), rule=sp.rule))
+        out.append({**_mention(doc, sp), "value": v["value"], "end_value": v.get("end_value"),
+                    "granularity": v["granularity"], "year_inferred": v.get("year_inferred", False)})
     return out
 
 
-def _locations(doc: Doc) -> list[Location]:
-    by_name: dict[str, Location] = {}
+def _locations(doc: Doc) -> list[dict]:
+    by_name: dict[str, dict] = {}
     place = doc.context.get("place")
     home_current = None
     if place is not None:
@@ -63,40 +60,39 @@ def _locations(doc: Doc) -> list[Location]:
         loc = by_name.get(v["name"])
         if loc is None:
             # a district or commune belongs, today, to the unit the article's province is part of
-            current = v.get("current") or home_current
-            loc = by_name[v["name"]] = Location.model_construct(name=v["name"], kind=v["kind"], current=current)
-        loc.mentions.append(_mention(doc, sp))
+            loc = by_name[v["name"]] = {"name": v["name"], "kind": v["kind"],
+                                        "current": v.get("current") or home_current, "mentions": []}
+        loc["mentions"].append(_mention(doc, sp))
     return list(by_name.values())
 
 
-def _organizations(doc: Doc) -> tuple[list[Organization], list[dict]]:
+def _organizations(doc: Doc) -> tuple[list[dict], list[dict]]:
     resolved = resolve_organizations(doc, doc.spans.get("organizations", []), doc.context.get("place"))
     out = []
     for g in resolved:
         mentions = [_mention(doc, sp) for sp in g["mentions"]]
-        out.append(Organization.model_construct(name=g["name"], text=mentions[0].text, abbreviation=g["abbreviation"], mentions=mentions))
+        out.append({"name": g["name"], "text": mentions[0]["text"], "abbreviation": g["abbreviation"],
+                    "mentions": mentions})
     return out, resolved
 
 
-def _people(doc: Doc, resolved_orgs: list[dict]) -> list[Person]:
-    out = []
-    for p in resolve_people(doc, doc.spans.get("people", []), resolved_orgs):
-        out.append(Person.model_construct(name=p["name"], titles=p["titles"], organization=p["organization"],
-                          mentions=[_mention(doc, sp) for sp in p["mentions"]]))
-    return out
+def _people(doc: Doc, resolved_orgs: list[dict]) -> list[dict]:
+    return [{"name": p["name"], "titles": p["titles"], "organization": p["organization"],
+             "mentions": [_mention(doc, sp) for sp in p["mentions"]]}
+            for p in resolve_people(doc, doc.spans.get("people", []), resolved_orgs)]
 
 
-def _documents(doc: Doc) -> list[Document]:
+def _documents(doc: Doc) -> list[dict]:
     out = []
     for d in resolve_documents(doc, doc.spans.get("documents", []), doc.context.get("place")):
-        mentions = [_mention(doc, sp) for sp in d.pop("mentions")]
-        out.append(Document.model_construct(**d, mentions=mentions))
+        d["mentions"] = [_mention(doc, sp) for sp in d["mentions"]]
+        out.append(d)
     return out
 
 
-def _awards(doc: Doc) -> list[Award]:
+def _awards(doc: Doc) -> list[dict]:
     place = doc.context.get("place")
-    out: list[Award] = []
+    out: list[dict] = []
     seen: list[tuple] = []
     for sp in doc.spans.get("awards", []):
         v = dict(sp.value)
@@ -107,8 +103,7 @@ def _awards(doc: Doc) -> list[Award]:
         if any(k == key and (g == giver or g is None or giver is None) for k, g in seen):
             continue
         seen.append((key, giver))
-        m = _mention(doc, sp)
-        out.append(Award.model_construct(**v, giver=giver, text=m.text, start=m.start, end=m.end, rule=sp.rule))
+        out.append({**v, "giver": giver, **_mention(doc, sp)})
     return out
 
 
@@ -122,35 +117,25 @@ def _hint_authors(raw: list[str], rules) -> list[str]:
     return out
 
 
-def check_offsets(record: Record, raw: str) -> None:
-    for family, m in record.mentions():
-        if raw[m.start:m.end] != m.text:
-            raise AssertionError(f"{family} mention {m.text!r} does not match raw[{m.start}:{m.end}]")
-
-
 def assemble(doc: Doc, *, source: dict | None = None, encoding: str | None = None,
              hints: dict | None = None) -> Record:
     layout = doc.layout
     hints = hints or {}
-    published = layout.published_at or hints.get("published_at")
     authors = layout.authors or _hint_authors(hints.get("authors") or [], doc.rules)
-    title = layout.title_text or hints.get("title")
     organizations, resolved_orgs = _organizations(doc)
-    record = Record.model_construct(
-        id=article_id(doc.raw),
-        source=source or {},
-        title=title,
-        published_at=published,
-        authors=[" ".join(a.split()) for a in authors],
-        dates=_dates(doc),
-        organizations=organizations,
-        people=_people(doc, resolved_orgs),
-        locations=_locations(doc),
-        documents=_documents(doc),
-        awards=_awards(doc),
-        text=doc.raw if doc.options.include_text else None,
-        encoding=encoding,
-        rules_version=doc.rules.version,
-    )
-    check_offsets(record, doc.raw)
-    return record
+    return Record.model_validate({
+        "id": article_id(doc.raw),
+        "source": source or {},
+        "title": layout.title_text or hints.get("title"),
+        "published_at": layout.published_at or hints.get("published_at"),
+        "authors": [" ".join(a.split()) for a in authors],
+        "dates": _dates(doc),
+        "organizations": organizations,
+        "people": _people(doc, resolved_orgs),
+        "locations": _locations(doc),
+        "documents": _documents(doc),
+        "awards": _awards(doc),
+        "text": doc.raw if doc.options.include_text else None,
+        "encoding": encoding,
+        "rules_version": doc.rules.version,
+    })

@@ -225,8 +225,7 @@ def _headline_like(line: Line) -> bool:
 def _is_banner(line: Line, rules: Rulebook) -> bool:
     """A site banner or section label standing where a headline could be."""
     t = line.text
-    letters = [ch for ch in t if ch.isalpha()]
-    all_caps = bool(letters) and all(ch.isupper() for ch in letters) and line.words >= 2
+    all_caps = line.words >= 2 and t.isupper()  # str.isupper: cased characters all upper, at least one
     return all_caps or t.casefold() in _compiled(rules).section_labels
 
 
