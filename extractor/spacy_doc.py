@@ -11,7 +11,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import filter_spans, get_words_and_spaces
+from spacy.vocab import Vocab
 
 LABELS = {"dates": "DATE", "organizations": "ORG", "people": "PERSON", "locations": "LOC",
           "documents": "DOCUMENT", "awards": "AWARD"}
@@ -38,13 +39,42 @@ def vnextract_component(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=1)
-def nlp() -> Language:
-    """A blank multi-language pipeline with the vnextract component.
+class WordTokenizer:
+    """Vietnamese words ("Công đoàn", "Hải Dương") from underthesea's word segmentation.
 
-    spaCy's Vietnamese tokenizer needs pyvi, or splits on spaces only (leaving "28/7/2022,"
-    as one token); the multi-language tokenizer splits punctuation and never alters the text.
+    This is where underthesea pays: a Doc's tokens are words, not syllables, so entity spans
+    and displaCy line up with how Vietnamese is read. Its CRF runs per sentence, which is why
+    this lives here and not on extract()'s hot path. The segmenter normalises what it returns;
+    spaCy's `get_words_and_spaces` realigns the words to the original characters.
+    """
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        from underthesea import word_tokenize
+
+        words = []
+        for w in word_tokenize(text):
+            # keep only words that occur as written; the rest is recovered from the text
+            words.extend(w.split() if w not in text else [w])
+        try:
+            aligned, spaces = get_words_and_spaces(words, text)
+        except ValueError:  # the segmenter changed characters (NFC, quotes): fall back to spaces
+            aligned, spaces = get_words_and_spaces(text.split(), text) if text.strip() else ([], [])
+        return Doc(self.vocab, words=aligned, spaces=spaces)
+
+
+@lru_cache(maxsize=2)
+def nlp(words: bool = True) -> Language:
+    """A blank pipeline with the vnextract component.
+
+    With `words` (the default) tokens are Vietnamese words from underthesea's segmentation;
+    without, spaCy's multi-language tokenizer (syllables and punctuation). spaCy's own "vi"
+    needs pyvi for either, which is why neither uses it.
     """
     language = spacy.blank("xx")
+    if words:
+        language.tokenizer = WordTokenizer(language.vocab)
     language.add_pipe("vnextract")
     return language

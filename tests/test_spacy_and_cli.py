@@ -24,6 +24,20 @@ def test_nlp_puts_the_record_on_a_spacy_doc():
     assert any(s.label_ == "AWARD" for s in doc.spans["vnextract"])
     assert doc._.record.awards[0].collectives == 3
     assert "Vũ Minh Dũng" in displacy.render(doc, style="ent")
+    assert "Công đoàn" in [t.text for t in doc]  # tokens are words (underthesea), not syllables
+
+
+def test_nlp_keeps_nfd_text_and_offsets():
+    import unicodedata
+
+    from extractor.spacy_doc import nlp
+
+    text = unicodedata.normalize("NFD", TEXT)
+    doc = nlp()(text)
+    assert doc.text == text
+    assert {e.label_ for e in doc.ents} >= {"DATE", "PERSON", "ORG"}
+    for span in doc.spans["vnextract"]:
+        assert text[span.start_char:span.end_char] == span.text
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
