@@ -276,7 +276,10 @@ def find_layout(doc: Doc) -> Layout:
         return any(0 <= q < len(content) and _headline_like(content[q]) and not _is_banner(content[q], rules)
                    and q not in candidates for q in (pos - 1, pos + 1))
 
-    dateline_pos = next((p for p in candidates if beside_headline(p)), candidates[0] if candidates else None)
+    # beside the headline first; else one with a time or a label (a site clock has neither)
+    timed = [p for p in candidates if c.clock.search(content[p].text) or c.label.match(content[p].text)]
+    dateline_pos = next((p for p in candidates if beside_headline(p)),
+                        timed[0] if timed else (candidates[0] if candidates else None))
     in_header = dateline_pos is not None
     if dateline_pos is None:
         for pos in range(max(0, len(content) - 8), len(content)):
@@ -324,6 +327,13 @@ def find_layout(doc: Doc) -> Layout:
         layout.title_text = clean_title(layout.title.text, rules) or None
 
     start_pos = 1 + max([p for p in (dateline_pos if in_header else None, title_pos) if p is not None], default=-1)
+    # a byline standing between headline and dateline ("MINH AN |")
+    if in_header and title_pos is not None and title_pos < dateline_pos:
+        for between in content[title_pos + 1:dateline_pos]:
+            names = parse_byline(between.text, rules, closing=False)
+            if names:
+                layout.bylines.append(between)
+                layout.authors.extend(names)
     # a marked byline right under the headline or dateline
     if start_pos < len(content):
         names = parse_byline(content[start_pos].text, rules, closing=False)

@@ -132,7 +132,6 @@ class OrganizationRules(_Strict):
     heads: list[OrgHead]
     inner_words: list[str]
     generic_before: list[str]
-    event_before: list[str]
     not_heads: list[str]
     domains: list[str]
 

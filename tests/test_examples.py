@@ -42,7 +42,7 @@ def _negatives():
 def _article(text: str, context: dict) -> str:
     # The article's place is given as a headline naming it, as real pages do.
     if context.get("place"):
-        return f"Hội nghị của Công đoàn tỉnh {context['place']}\n{text}\n"
+        return f"Hội nghị tại tỉnh {context['place']}\n{text}\n"
     return text
 
 

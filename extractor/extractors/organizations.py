@@ -4,8 +4,8 @@ A name starts at a head phrase from rules/organizations.yaml ("Liên đoàn Lao 
 "Sở", "Công ty") found by the lexicon, and runs on over capitalised words, level words with
 their place ("tỉnh Hải Dương"), the lower-case words names carry ("cơ sở", "các cơ quan") and
 "(ABBR)" glosses. A head with nothing after it is generic ("các công đoàn cơ sở") unless it
-names one body by itself ("Quốc hội"). A name inside a person's title, or of an event
-("Đại hội Công đoàn Việt Nam"), is marked so that it adds no entry on its own.
+names one body by itself ("Quốc hội"). A name inside a person's title is marked so that it
+adds no entry on its own.
 """
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ class _Compiled:
     levels: frozenset[str]
     inner: regex.Pattern
     generic_before: regex.Pattern
-    event_before: regex.Pattern
     surnames: frozenset[str]
     title: regex.Pattern
     domain: regex.Pattern
@@ -46,7 +45,6 @@ def _compiled(rules: Rulebook) -> _Compiled:
         levels=frozenset(lv.word.lower() for lv in o.levels) | {"tp", "tp.", "tp"},
         inner=regex.compile(rf"[ \t]+{alt(o.inner_words)}(?!\p{{L}})", regex.IGNORECASE),
         generic_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.generic_before)}\s+$", regex.IGNORECASE),
-        event_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.event_before)}(?:\s+(?:lần thứ\s+)?[IVXLC\d]+)?(?:\s+của)?\s+$"),
         surnames=frozenset(rules.people.surnames),
         title=regex.compile(rf"{alt(rules.people.titles)}(?!\p{{L}})"),
         domain=regex.compile(rf"{alt(o.domains)}(?!\p{{L}})", regex.IGNORECASE),
@@ -79,7 +77,8 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         if inner and (not m or inner.end() >= m.end()):
             # lower-case words belong to the name only if a capitalised word follows them
             nxt = _TOKEN.match(text, inner.end())
-            if nxt and _capitalized(nxt.group("w")) and not c.title.match(text, nxt.start("w")):
+            if nxt and (nxt.group("w").lower() in c.levels or _capitalized(nxt.group("w"))) \
+                    and not c.title.match(text, nxt.start("w")):
                 pos = inner.end()
                 continue
             break
@@ -128,6 +127,28 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     return end, gloss
 
 
+def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, place_hits: dict[int, Hit]) -> str | None:
+    """For a bare abbreviated head in a list ("HĐND, UBND huyện Trảng Bom"), the level phrase
+    the list ends with (" huyện Trảng Bom"), which belongs to every body in it."""
+    if not text[h.start:h.end].isupper():
+        return None
+    pos = h.end
+    for _ in range(6):
+        nxt = _LIST_NEXT.match(text, pos)
+        if not nxt:
+            return None
+        head = head_hits.get(_skip_space(text, nxt.end()))
+        if head is None:
+            return None
+        end, _ = _extend(text, head.end, c, place_hits, head_hits)
+        if end > head.end:
+            tail = text[head.end:end]
+            level = _TOKEN.match(tail)
+            return tail if level and level.group("w").lower() in c.levels | {"thành"} else None
+        pos = head.end
+    return None
+
+
 def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t":
         pos += 1
@@ -146,7 +167,7 @@ def _run_length(text: str, pos: int) -> int:
 
 
 def find_organizations(doc: Doc) -> list[Span]:
-    """Organisation mentions in headline and body, with `in_title` / `event` marks.
+    """Organisation mentions in headline and body, marked `in_title` inside a person's title.
 
     >>> [s.value["text"] for s in find_organizations(make_doc("Công đoàn Viên chức tỉnh Hải Dương tổ chức"))]
     ['Công đoàn Viên chức tỉnh Hải Dương']
@@ -169,21 +190,18 @@ def find_organizations(doc: Doc) -> list[Span]:
         head = c.head_of[h.phrase]
         end, gloss = _extend(text, h.end, c, place_hits, head_hits)
         written = text[h.start:end]
-        listed = False
+        listed = None
         if end == h.end and not head.standalone:
-            nxt = _LIST_NEXT.match(text, h.end)
-            abbreviated = text[h.start:h.end].isupper()  # lists of bodies are written "HĐND, UBND tỉnh"
-            if not (abbreviated and nxt and _skip_space(text, nxt.end()) in head_hits):
+            listed = _list_level(text, h, head_hits, c, place_hits)
+            if listed is None:
                 continue
-            listed = True
         if not any(ch.isupper() for ch in written):
             continue  # "công đoàn cơ sở": generic
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before):
             continue
-        event = bool(c.event_before.search(before))
         in_title = h.start in in_titles
-        value = {"text": written + (" tỉnh" if listed else ""), "gloss": gloss, "in_title": in_title, "event": event}
+        value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
         if head.organ:
@@ -191,5 +209,5 @@ def find_organizations(doc: Doc) -> list[Span]:
             parent = next((p for p in heads if h.end < p.start < end), None)
             if parent is not None:
                 spans.append(Span("organizations", parent.start, end, "organizations.parent",
-                                  {"text": text[parent.start:end], "gloss": gloss, "in_title": in_title, "event": event}))
+                                  {"text": text[parent.start:end], "gloss": gloss, "in_title": in_title}))
     return spans

@@ -2,8 +2,8 @@
 
 Names are expanded and completed (resolve/names.py); mentions with one name are one entry.
 A short form that only one longer name of the article continues ("Công đoàn Viên chức" beside
-"Công đoàn Viên chức tỉnh Hải Dương") joins it. Names seen only inside a person's title or as
-an event's owner make no entry.
+"Công đoàn Viên chức tỉnh Hải Dương") joins it. Names seen only inside a person's title make no
+entry.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def resolve_organizations(doc: Doc, spans: list[Span], place: Place | None) -> l
         key = org_key(name)
         g = groups.setdefault(key, {"name": name, "mentions": [], "standing": False, "abbreviation": None})
         g["mentions"].append(sp)
-        g["standing"] = g["standing"] or not (sp.value["in_title"] or sp.value["event"])
+        g["standing"] = g["standing"] or not sp.value["in_title"]
         abbr = sp.value.get("gloss") or next(iter(_ABBREVIATION.findall(written)), None)
         g["abbreviation"] = g["abbreviation"] or abbr
     # a short form continued by exactly one longer name joins it

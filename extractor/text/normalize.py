@@ -12,11 +12,12 @@ import regex
 
 from .offsets import Edit, OffsetMap
 
-# One-for-one character folding. Curly quotes and guillemets become straight quotes,
+# One-for-one character folding. Curly quotes become straight quotes (guillemets stay: sites
+# use "»" for breadcrumbs and bullets far more than for quoting),
 # every dash becomes "-", exotic spaces become " ", and the Icelandic eth (U+00D0),
 # often typed for "Đ", becomes U+0110.
 _FOLD = {
-    **{ord(c): '"' for c in "“”„‟«»″〝〞＂"},
+    **{ord(c): '"' for c in "“”„‟″〝〞＂"},
     **{ord(c): "'" for c in "‘’‚‛′＇`´"},
     **{ord(c): "-" for c in "‐‑‒–—―−﹘﹣－"},
     **{ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"},
