@@ -82,8 +82,8 @@ def find_locations(doc: Doc) -> list[Span]:
         m = _PLACE_NAME.match(text, h.end)
         if not m or not m.group(1) or m.start(1) == h.end:
             continue
-        if m.group(1)[0].isdigit() and not text[h.start].isupper():
-            continue  # "Quận 1", "Phường 5" are names; "huyện 12 ..." is a count
+        if m.group(1)[0].isdigit() and (not text[h.start].isupper() or ":" in text[h.end:m.start(1)]):
+            continue  # "Quận 1", "Phường 5" are names; "huyện 12 ...", "Thành phố: 6 tập thể" are counts
         s, e = m.span(1)
         if any(s < ue and us < e for us, ue in units):
             continue  # "thành phố Hà Nội": the gazetteer has it
