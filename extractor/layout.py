@@ -84,6 +84,7 @@ class _Compiled:
     afternoon: frozenset[str]
     morning: frozenset[str]
     section_labels: frozenset[str]
+    weak_labels: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -97,7 +98,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         section_label=regex.compile(
             rf"^{alt(labels)}(?:\s*[-:|»>/]\s*|(?=\p{{Lu}}))", regex.IGNORECASE),
         date_numeric=regex.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)"),
-        date_words=compile_ci(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,)\s*(\d{4})"),
+        date_words=compile_ci(rf"{alt(rules.dates.words.day)}\s+(\d{{1,2}})\s+{alt(rules.dates.words.month)}\s+(\d{{1,2}})\s*(?:{alt(rules.dates.words.year)}|,)\s*(\d{{4}})"),
         clock=compile_ci(r"(?<!\d)(\d{1,2})\s*[:h]\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(" + alt(d.afternoon_markers + d.morning_markers) + r")\b)?"),
         label=compile_ci(r"(?<!\p{L})" + alt(d.labels) + r"(?!\p{L})\s*:?"),
         weekday=compile_ci(r"(?<!\p{L})(?:" + alt(d.weekdays) + r"|thứ\s*[2-7])(?!\p{L})"),
@@ -110,6 +111,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         afternoon=frozenset(d.afternoon_markers),
         morning=frozenset(d.morning_markers),
         section_labels=frozenset(x.casefold() for x in c.section_labels),
+        weak_labels=tuple(f"{w.casefold()} " for w in d.weak_labels),
     )
 
 
@@ -284,7 +286,7 @@ def find_layout(doc: Doc) -> Layout:
     if dateline_pos is None:
         for pos in range(max(0, len(content) - 8), len(content)):
             ln = content[pos]
-            labelled = c.label.match(ln.text) and not ln.text.casefold().startswith(("ngày ", "tin ", "lúc "))
+            labelled = c.label.match(ln.text) and not ln.text.casefold().startswith(c.weak_labels)
             glued = pos > 0 and _headline_like(content[pos - 1]) and not parse_byline(content[pos - 1].text, rules, closing=True)
             if (labelled or ln.words <= 4) and not glued and parse_dateline(ln.text, rules):
                     dateline_pos = pos

@@ -35,6 +35,7 @@ class ChromeRules(_Strict):
 
 class DatelineRules(_Strict):
     labels: list[str]
+    weak_labels: list[str]
     weekdays: list[str]
     afternoon_markers: list[str]
     morning_markers: list[str]
@@ -53,7 +54,14 @@ class BylineRules(_Strict):
     unit_heads: list[str]
 
 
+class DateWords(_Strict):
+    day: list[str]
+    month: list[str]
+    year: list[str]
+
+
 class DateRules(_Strict):
+    words: DateWords
     day_cues: list[str]
     range_joiners: list[str]
     period_cues: list[str]
@@ -79,7 +87,17 @@ class DocumentType(_Strict):
     bare: bool
 
 
+class DocumentGrammar(_Strict):
+    issued: list[str]
+    issuer: list[str]
+    title: list[str]
+    issuer_stops: list[str]
+    law_words: list[str]
+    letter_words: list[str]
+
+
 class DocumentRules(_Strict):
+    grammar: DocumentGrammar
     types: list[DocumentType]
     party_type_overrides: dict[str, str]
     issuers: dict[str, str]
@@ -96,7 +114,16 @@ class AwardKind(_Strict):
     name: Literal["none", "quoted", "quoted_required", "capitalized", "quoted_or_capitalized"]
 
 
+class AwardGrammar(_Strict):
+    of: list[str]
+    passive: list[str]
+    adverbs: list[str]
+    to_recipients: list[str]
+    joiners: list[str]
+
+
 class AwardRules(_Strict):
+    grammar: AwardGrammar
     kinds: list[AwardKind]
     grades: list[str]
     individuals: list[str]
@@ -134,9 +161,13 @@ class OrganizationRules(_Strict):
     generic_before: list[str]
     not_heads: list[str]
     domains: list[str]
+    list_joiners: list[str]
 
 
 class PeopleRules(_Strict):
+    title_stop_verbs: list[str]
+    list_honorifics: list[str]
+    not_names: list[str]
     honorifics: list[str]
     titles: list[str]
     surnames: list[str]
@@ -152,6 +183,8 @@ class PlaceLevel(_Strict):
 class LocationRules(_Strict):
     levels: list[PlaceLevel]
     needs_level: list[str]
+    province_levels: list[str]
+    list_joiners: list[str]
 
 
 class Unit(_Strict):

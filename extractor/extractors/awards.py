@@ -23,12 +23,7 @@ from ..lexicon import Hit, longest
 from ..patterns import alt, word_alt
 from ..rulebook import AwardKind, Rulebook
 
-_ENDS_WITH_JOINER = regex.compile(r"(?r)(?:,|\svà)\s*$")
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
-_AWARD_JOINER = regex.compile(r"\s*(?:,\s*và|,|và|cùng|hoặc)\s*", regex.IGNORECASE)
-_TRAILING_ADVERBS = regex.compile(r"(?:\s+(?:đã|vừa|cũng|đều|quyết định|sẽ))+$", regex.IGNORECASE)
-_SUBJECT_SPLIT = regex.compile(r",|;|(?<!\p{L})và(?!\p{L})|\"")
-_TO_RECIPIENTS = regex.compile(r"(?r)(?:(?<!\p{L})(?:cho|tới|đến)|:)\s*$", regex.IGNORECASE)
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
 
 
@@ -61,6 +56,11 @@ class _Compiled:
     name_stops: frozenset[str]
     grade: regex.Pattern
     joiner: regex.Pattern
+    ends_with_joiner: regex.Pattern
+    award_joiner: regex.Pattern
+    trailing_adverbs: regex.Pattern
+    subject_split: regex.Pattern
+    to_recipients: regex.Pattern
     verb: regex.Pattern
     giver_after: regex.Pattern
     giver_passive: regex.Pattern
@@ -78,6 +78,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
     words = {w.lower(): k for k in a.kinds for w in k.words}
     num = number_pattern(rules)
     undivided = "|".join(f"(?:{u})" for u in a.undivided)
+    g = a.grammar
+    joiners, adverbs = alt(g.joiners), alt(g.adverbs)
     stops = alt(a.giver_stops)
     giver = rf"(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?=\s+{stops}(?!\p{{L}})|\s*[,;:.()\"]|\s*$)"
     verbs = alt(a.giver_verbs)
@@ -92,13 +94,18 @@ def _compiled(rules: Rulebook) -> _Compiled:
         name_word=regex.compile(r"\s+([\p{L}\p{N}]+)"),
         name_stops=frozenset(w.casefold() for w in a.name_stops + a.grades),
         grade=regex.compile(rf"\s*,?\s*(?P<grade>{alt(a.grades)})(?!\p{{L}})", regex.IGNORECASE),
-        joiner=regex.compile(r"\s*(?:,\s*và|,|và|cùng|;)?\s*", regex.IGNORECASE),
+        joiner=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners}|;)?\s*", regex.IGNORECASE),
+        ends_with_joiner=regex.compile(rf"(?r)(?:,|\s{joiners})\s*$", regex.IGNORECASE),
+        award_joiner=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*", regex.IGNORECASE),
+        trailing_adverbs=regex.compile(rf"(?:\s+{adverbs})+$", regex.IGNORECASE),
+        subject_split=regex.compile(rf",|;|(?<!\p{{L}}){joiners}(?!\p{{L}})|\"", regex.IGNORECASE),
+        to_recipients=regex.compile(rf"(?r)(?:(?<!\p{{L}}){alt(g.to_recipients)}|:)\s*$", regex.IGNORECASE),
         verb=regex.compile(word_alt(a.verbs), regex.IGNORECASE),
-        giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*của\s+{giver}"),
+        giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
         giver_passive=regex.compile(
-            rf"(?:được|đã được)\s+(?:sự\s+)?(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?:\s+(?:đã|vừa|quyết định))*\s+{verbs}(?!\p{{L}})"),
+            rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
         # searched backwards from the award: the verb right before it ends the giver's phrase
-        giver_subject=regex.compile(rf"(?r)\s+(?:(?:đã|vừa|cũng|đều|quyết định|sẽ)\s+)*{verbs}\s*$", regex.IGNORECASE),
+        giver_subject=regex.compile(rf"(?r)\s+(?:{adverbs}\s+)*{verbs}\s*$", regex.IGNORECASE),
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
@@ -190,7 +197,7 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
         prev = groups[-1] if groups else None
         between = text[prev.end:start] if prev else ""
         joined = bool(prev) and (c.joiner.fullmatch(between) is not None or (
-            len(between) <= 90 and _ENDS_WITH_JOINER.search(between) and not _DIGIT_OR_BREAK.search(between)
+            len(between) <= 90 and c.ends_with_joiner.search(between) and not _DIGIT_OR_BREAK.search(between)
             and not c.verb.search(between)))
         fills_gap = (col is not None and prev is not None and prev.collectives is None) or \
                     (ind is not None and prev is not None and prev.individuals is None)
@@ -206,13 +213,13 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
     return groups
 
 
-def _chain(awards: list[_Award], first: int, text: str, step: int) -> list[_Award]:
+def _chain(awards: list[_Award], first: int, text: str, step: int, c: _Compiled) -> list[_Award]:
     """The award at index `first` and its neighbours joined by "và" / "," (step -1 or +1)."""
     run = [awards[first]]
     i = first
     while 0 <= i + step < len(awards):
         a, b = (awards[i + step], awards[i]) if step < 0 else (awards[i], awards[i + step])
-        if not _AWARD_JOINER.fullmatch(text, a.end, b.start):
+        if not c.award_joiner.fullmatch(text, a.end, b.start):
             break
         i += step
         run.append(awards[i])
@@ -223,7 +230,7 @@ def _clean_giver(raw: str | None, c: _Compiled) -> str | None:
     if not raw:
         return None
     g = c.lead.sub("", raw.strip()).strip(" ,")
-    g = _TRAILING_ADVERBS.sub("", g)
+    g = c.trailing_adverbs.sub("", g)
     if not g or not (g[0].isupper()) or len(g.split()) > 16 or c.person.search(g):
         return None
     return g
@@ -251,7 +258,7 @@ def _giver(text: str, sentence: tuple[int, int], clause_start: int, count: _Coun
             head = text[clause_start:award.start] if award.kind == "khen_thuong" else None
         if head is not None and not c.person.search(text, clause_start, award.start):
             # the subject is the last phrase before the verb: after the last comma or "và"
-            parts = _SUBJECT_SPLIT.split(head)
+            parts = c.subject_split.split(head)
             return _clean_giver(parts[-1], c)
     return None
 
@@ -291,9 +298,9 @@ def find_awards(doc: Doc) -> list[Span]:
                     continue
                 last = before[-1]
                 gap = text[awards[last].end:cnt.start]
-                m = _TO_RECIPIENTS.search(gap) or not gap.strip()
+                m = c.to_recipients.search(gap) or not gap.strip()
                 if m and len(gap) < 200 and not any(cnt2.start > awards[last].end and cnt2.end <= cnt.start for cnt2 in counts if cnt2 is not cnt):
-                    run = _chain(awards, last, text, -1)
+                    run = _chain(awards, last, text, -1, c)
                     later = [a for a in awards if a.start >= cnt.end and a.kind != "khen_thuong"]
                     if all(a.kind == "khen_thuong" for a in run) and later and c.verb.search(text, cnt.end, later[0].start):
                         continue  # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"
@@ -311,7 +318,7 @@ def find_awards(doc: Doc) -> list[Span]:
                     continue
                 if not c.verb.search(text, cnt.end, awards[after[0]].start):
                     continue
-                run = [a for a in _chain(awards, after[0], text, +1) if id(a) not in claimed]
+                run = [a for a in _chain(awards, after[0], text, +1, c) if id(a) not in claimed]
                 pairs.append((cnt, run, False, "awards.recipients_first"))
             for cnt, run, giver_first, rule in pairs:
                 if not sentence_has_verb and rule != "awards.colon_list":

@@ -37,24 +37,26 @@ class _Pattern:
 @lru_cache(maxsize=8)
 def _patterns(rules: Rulebook) -> list[_Pattern]:
     r = rules.dates
+    day, month, year = alt(r.words.day), alt(r.words.month), alt(r.words.year)
     cue = alt(r.day_cues)
-    joiner = r"\s*(?:-|" + alt(j for j in r.range_joiners if j != "-") + r")\s*(?:ngày\s+)?"
+    joiner = r"\s*(?:-|" + alt(j for j in r.range_joiners if j != "-") + rf")\s*(?:{day}\s+)?"
+    pair = alt(j for j in r.range_joiners if j != "-")
     period = alt(r.period_cues)
     not_after = r"(?!\s*" + alt(r.not_followed_by) + r"(?!\p{L}))"
     cued = rf"(?<=(?<!\p{{L}}){cue}\s{{1,3}})"
     src = {
         "dates.range_full": rf"{_B}{_dmy('a')}{joiner}{_dmy('b')}{_E}",
         "dates.range_day_month_to_full": rf"{_B}{_dm('a')}(?![/.\-]\d){joiner}{_dmy('b')}{_E}",
-        "dates.range_days_to_full": rf"{_B}(?P<ad>\d{{1,2}})\s*(?:-|và|đến|,)\s*{_dmy('b')}{_E}",
-        "dates.range_days_cued": rf"{cued}(?P<ad>\d{{1,2}})\s*(?:-|và|đến)\s*(?P<bd>\d{{1,2}})(?P<bs>[/.\-])(?P<bm>\d{{1,2}}){_E}{not_after}",
+        "dates.range_days_to_full": rf"{_B}(?P<ad>\d{{1,2}})\s*(?:-|,|{pair})\s*{_dmy('b')}{_E}",
+        "dates.range_days_cued": rf"{cued}(?P<ad>\d{{1,2}})\s*(?:-|{pair})\s*(?P<bd>\d{{1,2}})(?P<bs>[/.\-])(?P<bm>\d{{1,2}}){_E}{not_after}",
         "dates.range_day_month_cued": rf"{cued}{_dm('a')}{joiner}{_dm('b')}{_E}{not_after}",
         "dates.day_month_year_numeric": rf"{_B}{_dmy('a')}{_E}",
-        "dates.day_month_year_words": r"(?<!\p{L})ngày\s+(?P<ad>\d{1,2})\s+tháng\s+(?P<am>\d{1,2})\s*(?:năm\s+|,\s*)(?P<ay>\d{4})(?!\d)",
-        "dates.day_month_words": r"(?<!\p{L})ngày\s+(?P<ad>\d{1,2})\s+tháng\s+(?P<am>\d{1,2})(?!\d|\s*(?:năm\s+|[/.\-])\d)",
+        "dates.day_month_year_words": rf"(?<!\p{{L}}){day}\s+(?P<ad>\d{{1,2}})\s+{month}\s+(?P<am>\d{{1,2}})\s*(?:{year}\s+|,\s*)(?P<ay>\d{{4}})(?!\d)",
+        "dates.day_month_words": rf"(?<!\p{{L}}){day}\s+(?P<ad>\d{{1,2}})\s+{month}\s+(?P<am>\d{{1,2}})(?!\d|\s*(?:{year}\s+|[/.\-])\d)",
         "dates.day_month_cued": rf"{cued}{_dm('a')}{_E}{not_after}",
-        "dates.month_year": r"(?<!\p{L})tháng\s+(?P<am>\d{1,2})\s*(?:năm\s+|[/.\-]\s*)(?P<ay>\d{4})(?!\d)",
+        "dates.month_year": rf"(?<!\p{{L}}){month}\s+(?P<am>\d{{1,2}})\s*(?:{year}\s+|[/.\-]\s*)(?P<ay>\d{{4}})(?!\d)",
         "dates.year_period": rf"(?:(?<!\p{{L}}){period}\s*)(?P<ay>\d{{4}})\s*-\s*(?P<by>\d{{4}})(?!\d)",
-        "dates.year": r"(?<!\p{L})năm\s+(?P<ay>\d{4})(?![\d/.\-])",
+        "dates.year": rf"(?<!\p{{L}}){year}\s+(?P<ay>\d{{4}})(?![\d/.\-])",
     }
     order = [p.id for p in r.patterns]
     missing = set(order) ^ set(src)
@@ -66,6 +68,15 @@ def _patterns(rules: Rulebook) -> list[_Pattern]:
                 "dates.day_month_year_words", "dates.day_month_words", "dates.day_month_cued",
                 "dates.month_year", "dates.year_period", "dates.year"]
     return [_Pattern(pid, regex.compile(src[pid], regex.IGNORECASE)) for pid in priority]
+
+
+@lru_cache(maxsize=8)
+def _anchor(rules: Rulebook) -> regex.Pattern:
+    """Every date form holds one of these; patterns only run in windows around them.
+    (It starts with a digit, so the scan jumps from digit to digit.)"""
+    w = rules.dates.words
+    return regex.compile(rf"\d(?:\d?\s?[/\-]\s?\d|\d?\.\d|\d{{3}}\s*-\s*\d{{4}}|\d{{3}}(?<={alt(w.year)}\s{{1,3}}\d{{4}})"
+                         rf"|\d?\s+(?:{alt(w.month + w.year)})\s+\d)", regex.IGNORECASE)
 
 
 def _value(m: regex.Match, rid: str, rules: Rulebook) -> dict | None:
@@ -117,15 +128,12 @@ def _value(m: regex.Match, rid: str, rules: Rulebook) -> dict | None:
     return {"granularity": "day", "start": (ay, am, ad), "end": None}
 
 
-# Every date form holds one of these; patterns only run in windows around them.
-# (It starts with a digit, so the scan jumps from digit to digit.)
-_ANCHOR = regex.compile(r"\d(?:\d?\s?[/\-]\s?\d|\d?\.\d|\d{3}\s*-\s*\d{4}|\d{3}(?<=[nN]ăm\s{1,3}\d{4})|\d?\s+(?:[tT]háng|[nN]ăm)\s+\d)")
 _WINDOW = 48
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _windows(text: str, anchor: regex.Pattern) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for m in _ANCHOR.finditer(text):
+    for m in anchor.finditer(text):
         s, e = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
         # a window starts and ends on a line boundary or a space, so no match is cut
         s = max(text.rfind(" ", 0, s), text.rfind("\n", 0, s), 0)
@@ -147,7 +155,7 @@ def find_dates(doc: Doc) -> list[Span]:
     text = doc.body
     taken: list[tuple[int, int]] = []
     spans: list[Span] = []
-    windows = _windows(text)
+    windows = _windows(text, _anchor(doc.rules))
     for pat in _patterns(doc.rules):
         for m in (m for ws, we in windows for m in pat.regex.finditer(text, ws, we)):
             s, e = m.span()

@@ -65,21 +65,24 @@ def _compiled(rules: Rulebook) -> _Compiled:
     if declared != set(src) | {"documents.bare_reference"}:
         raise ValueError("documents patterns out of step with rules/documents.yaml")
     cue_tail = rf"\s+(?:(?i:{so})\s*:?\s*)?$"
-    date = r"(?:(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))"
-    stop = r"(?=\s+(?:về|v/v|ban hành|quy định|hướng dẫn|nhằm|để|với|và|đã|ngày|tại|cho|trong|thì|đến)(?!\p{L})|\s*[,;:.()\"\n]|\s+-\s|$)"
+    g, w = r.grammar, rules.dates.words
+    day, month, year = alt(w.day), alt(w.month), alt(w.year)
+    date = (rf"(?:(?P<d>\d{{1,2}})[/.\-](?P<m>\d{{1,2}})[/.\-](?P<y>\d{{4}})"
+            rf"|(?P<d2>\d{{1,2}})\s+{month}\s+(?P<m2>\d{{1,2}})\s+{year}\s+(?P<y2>\d{{4}}))")
+    stop = rf"(?=\s+{alt(g.issuer_stops)}(?!\p{{L}})|\s*[,;:.()\"\n]|\s+-\s|$)"
     return _Compiled(
         patterns=[(pid, regex.compile(body)) for pid, body in src.items()],
         # the cues end where the symbol starts: searched backwards ((?r)) from there
         cue_before=regex.compile(rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(words)})|{type_code}){cue_tail}"),
         law_cue_before=regex.compile(
-            rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:bộ luật|luật|nghị quyết|pháp lệnh))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
-        letter_cue_before=regex.compile(rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:công văn|văn bản))\s+(?i:{so})\s*:?\s*$"),
+            rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(g.law_words)}))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
+        letter_cue_before=regex.compile(rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(g.letter_words)}))\s+(?i:{so})\s*:?\s*$"),
         bare_after=regex.compile(
             rf"\s+(?:(?i:{so})\s*:?\s*)?(?P<serial>\d{{1,5}}[a-zđ]?)(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
             rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),
-        tail_date=regex.compile(rf"\s*,?\s*(?:(?:được\s+)?(?:ban hành|ký|thông qua)\s+)?(?:vào\s+)?ngày\s+{date}", regex.IGNORECASE),
-        tail_issuer=regex.compile(rf"\s*,?\s*(?:của|do)\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
-        tail_title=regex.compile(r"\s*,?\s*(?P<title>(?:về việc|về|v/v|V/v|V/V)\s+(?:\"[^\"\n]{3,220}\"|[^;.\n\"]{3,220}))", regex.IGNORECASE),
+        tail_date=regex.compile(rf"\s*,?\s*(?:{alt(g.issued)}\s+)*{day}\s+{date}", regex.IGNORECASE),
+        tail_issuer=regex.compile(rf"\s*,?\s*{alt(g.issuer)}\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
+        tail_title=regex.compile(rf"\s*,?\s*(?P<title>{alt(g.title)}\s+(?:\"[^\"\n]{{3,220}}\"|[^;.\n\"]{{3,220}}))", regex.IGNORECASE),
         code_of={c.casefold(): c for c in codes},
         name_of_code={t.code: t.name for t in r.types},
         code_of_word={w.casefold(): t.code for t in r.types for w in t.words},

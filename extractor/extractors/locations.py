@@ -15,16 +15,13 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import longest
+from ..patterns import alt
 from ..resolve.names import Place
 from ..rulebook import Rulebook, Unit
 from ..text.normalize import fold_tone_style
 
 _WORD = r"\p{Lu}[\p{Ll}]*(?:'\p{L}[\p{Ll}]*)?"
 _PLACE_NAME = regex.compile(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
-# "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
-_NEXT_IN_LIST = regex.compile(rf"\s*(?:,|và|,\s*và)\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})(?=\s*(?:,|và|\.|;|\)|$|\n))")
-_LEADING_LEVEL = regex.compile(r"(?:thành phố|tỉnh)\s+", regex.IGNORECASE)
-_LEVEL_BEFORE = regex.compile(r"(?r)(?:tỉnh|thành phố|TP\.?|Tp\.?)\s*$", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,10 +30,15 @@ class _Compiled:
     needs_level: frozenset[str]
     level_kind: dict[str, str]
     surnames: frozenset[str]
+    next_in_list: regex.Pattern
+    leading_level: regex.Pattern
+    level_before: regex.Pattern
 
 
 @lru_cache(maxsize=8)
 def _compiled(rules: Rulebook) -> _Compiled:
+    levels = alt(rules.locations.province_levels)
+    joiners = alt(rules.locations.list_joiners)
     unit_of: dict[str, Unit] = {}
     for u in rules.gazetteer.units:
         for name in [u.name, *u.aliases]:
@@ -46,6 +48,11 @@ def _compiled(rules: Rulebook) -> _Compiled:
         needs_level=frozenset(n.lower() for n in rules.locations.needs_level),
         level_kind={lv.word.lower(): lv.kind for lv in rules.locations.levels},
         surnames=frozenset(rules.people.surnames),
+        # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
+        next_in_list=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
+                                   rf"(?=\s*(?:,|{joiners}|\.|;|\)|$|\n))"),
+        leading_level=regex.compile(rf"{levels}\s+", regex.IGNORECASE),
+        level_before=regex.compile(rf"(?r){levels}\s*$", regex.IGNORECASE),
     )
 
 
@@ -66,11 +73,11 @@ def find_locations(doc: Doc) -> list[Span]:
     for h in longest(doc.hits.get("locations.unit")):
         if not doc.in_content(h) or not any(ch.isupper() for ch in text[h.start:h.end]):
             continue
-        after_level = bool(_LEVEL_BEFORE.search(text, max(0, h.start - 12), h.start))
+        after_level = bool(c.level_before.search(text, max(0, h.start - 12), h.start))
         if h.phrase in c.needs_level and not after_level:
             continue
         u = c.unit_of[h.phrase]
-        lead = _LEADING_LEVEL.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
+        lead = c.leading_level.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
         start = lead.end() if lead else h.start
         spans.append(Span("locations", start, h.end, "locations.gazetteer",
                           {"name": u.name, "kind": u.kind, "current": u.current, "after_level": after_level}))
@@ -92,7 +99,7 @@ def find_locations(doc: Doc) -> list[Span]:
             continue  # "huyện Nguyễn Văn A"? a person after a bare level word
         spans.append(Span("locations", s, e, "locations.level", {"name": m.group(1), "kind": kind, "current": None,
                                                                  "after_level": True}))
-        while (nxt := _NEXT_IN_LIST.match(text, e)) and not any(nxt.start(1) < ue and us < nxt.end(1) for us, ue in units):
+        while (nxt := c.next_in_list.match(text, e)) and not any(nxt.start(1) < ue and us < nxt.end(1) for us, ue in units):
             s, e = nxt.span(1)
             spans.append(Span("locations", s, e, "locations.level", {"name": nxt.group(1), "kind": kind, "current": None,
                                                                      "after_level": True}))

@@ -20,10 +20,7 @@ from ..patterns import alt
 from ..rulebook import OrgHead, Rulebook
 
 _TOKEN = regex.compile(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
-# "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
-_LIST_NEXT = regex.compile(r"\s*(?:,|và)\s*(?=\p{Lu})")
 _MAX_TOKENS = 14
-_CITY = regex.compile(r"[ \t]+thành phố", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -35,6 +32,8 @@ class _Compiled:
     surnames: frozenset[str]
     title: regex.Pattern
     domain: regex.Pattern
+    list_next: regex.Pattern
+    two_word_levels: regex.Pattern
 
 
 @lru_cache(maxsize=8)
@@ -48,6 +47,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
         surnames=frozenset(rules.people.surnames),
         title=regex.compile(rf"{alt(rules.people.titles)}(?!\p{{L}})"),
         domain=regex.compile(rf"{alt(o.domains)}(?!\p{{L}})", regex.IGNORECASE),
+        # "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
+        list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
+        two_word_levels=regex.compile(rf"[ \t]+{alt(lv.word for lv in o.levels if ' ' in lv.word)}(?!\p{{L}})", regex.IGNORECASE),
     )
 
 
@@ -98,9 +100,10 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             gloss = w.strip("()")
             pos = m.end()
             continue
-        if low in c.levels or (low == "thành" and text[m.end():m.end() + 4].lower() == " phố"):
-            if low == "thành":
-                m = _CITY.match(text, pos) or m
+        two_words = c.two_word_levels.match(text, pos)  # "thành phố", "thị xã", "thị trấn"
+        if low in c.levels or two_words:
+            if two_words:
+                m = two_words
             end = pos = m.end()
             after_level = True
             tokens += 1
@@ -134,7 +137,7 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
         return None
     pos = h.end
     for _ in range(6):
-        nxt = _LIST_NEXT.match(text, pos)
+        nxt = c.list_next.match(text, pos)
         if not nxt:
             return None
         head = head_hits.get(_skip_space(text, nxt.end()))
@@ -144,7 +147,7 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
         if end > head.end:
             tail = text[head.end:end]
             level = _TOKEN.match(tail)
-            return tail if level and level.group("w").lower() in c.levels | {"thành"} else None
+            return tail if level and (level.group("w").lower() in c.levels or c.two_word_levels.match(tail)) else None
         pos = head.end
     return None
 

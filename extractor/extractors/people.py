@@ -34,6 +34,7 @@ class _Compiled:
     not_name: frozenset[str]
     not_after: regex.Pattern
     honorifics: frozenset[str]
+    not_names: frozenset[str]
     title_end: regex.Pattern
 
 
@@ -46,7 +47,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         not_name=frozenset(p.not_name_words),
         not_after=regex.compile(rf"(?r)(?<!\p{{L}}){alt(p.not_after)}\s+$"),
         honorifics=frozenset(h.lower() for h in p.honorifics),
-        title_end=regex.compile(r"[;.\n]|\s-\s|,\s*(?=(?:đồng chí|ông|bà|Đ/c)\s)|\s(?=(?:cho biết|phát biểu|nhấn mạnh|trao|tặng|đã|đề nghị|khẳng định|chia sẻ)(?!\p{L}))"),
+        title_end=regex.compile(rf"[;.\n]|\s-\s|,\s*(?={alt(p.list_honorifics)}\s)|\s(?={alt(p.title_stop_verbs)}(?!\p{{L}}))"),
+        not_names=frozenset(p.not_names),
     )
 
 
@@ -122,7 +124,7 @@ def find_people(doc: Doc) -> list[Span]:
     text = doc.body
     taken = sorted((s.start, s.end) for fam in ("organizations", "locations") for s in doc.spans.get(fam, []))
     # a name the article also writes after a level word ("huyện Lâm Thao") is a place there too
-    places = {s.value["name"] for s in doc.spans.get("locations", [])} | {"Việt Nam"}
+    places = {s.value["name"] for s in doc.spans.get("locations", [])} | c.not_names
     org_ending = {s.end: s for s in doc.spans.get("organizations", [])}
     title_ending = {h.end: h for h in doc.hits.get("people.title") if doc.in_body(h)}
     spans: list[Span] = []

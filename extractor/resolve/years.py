@@ -6,13 +6,20 @@ anniversaries ("kỷ niệm 90 năm").
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from ..calendar import iso_day
 from ..doc import Doc, Span
+from ..patterns import alt
+from ..rulebook import Rulebook
 
 _SENTENCE_END = regex.compile(r"[.!?;](?=\s)|\n")
-_YEAR_WORD = regex.compile(r"(?<!\p{L})năm\s+(\d{4})(?![\d/.\-]|\s*-\s*\d{4})", regex.IGNORECASE)
+@lru_cache(maxsize=8)
+def _year_word(rules: Rulebook) -> regex.Pattern:
+    """ "năm 2022": a year stated in words, not a period ("năm 2021 - 2025")."""
+    return regex.compile(rf"(?<!\p{{L}}){alt(rules.dates.words.year)}\s+(\d{{4}})(?![\d/.\-]|\s*-\s*\d{{4}})", regex.IGNORECASE)
 
 
 def _sentence_start(text: str, pos: int) -> int:
@@ -35,11 +42,12 @@ def _year_for(doc: Doc, span: Span, month: int, ref: tuple[int, int] | None, ful
         return ref_year - 1 if month - ref_month > ahead else ref_year
     text = doc.body
     s = _sentence_start(text, span.start)
-    before = [int(m.group(1)) for m in _YEAR_WORD.finditer(text, s, span.start)]
+    year_word = _year_word(doc.rules)
+    before = [int(m.group(1)) for m in year_word.finditer(text, s, span.start)]
     if before:
         return before[-1]
     ps, pe = _paragraph(text, span.start)
-    years = {int(m.group(1)) for m in _YEAR_WORD.finditer(text, ps, pe)}
+    years = {int(m.group(1)) for m in year_word.finditer(text, ps, pe)}
     years |= {y for pos, y in full_years if ps <= pos < pe}
     if len(years) == 1:
         return years.pop()
