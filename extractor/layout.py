@@ -120,6 +120,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
 def parse_dateline(text: str, rules: Rulebook) -> tuple[str, str, tuple[int, int], list[str]] | None:
     """Read a dateline: (published_at ISO, date ISO, date span in `text`, author words) or None.
 
+    >>> from extractor.rulebook import load_rules
     >>> parse_dateline("THỨ TƯ, 24/06/2020 15:46:26", load_rules())[0]
     '2020-06-24T15:46:26+07:00'
     """
@@ -183,6 +184,7 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
     `closing` is True for the line that ends the article, where a bare name ("Tuấn Bách")
     or a unit ("LĐLĐ huyện Bảo Yên") is a byline; at the top only a marked byline counts.
 
+    >>> from extractor.rulebook import load_rules
     >>> parse_byline("Th/h: Minh Quang", load_rules(), closing=True)
     ['Minh Quang']
     """

@@ -20,6 +20,7 @@ def number_pattern(rules: Rulebook) -> str:
 def parse_count(text: str, rules: Rulebook) -> int | None:
     """'1.200' -> 1200, '01' -> 1, 'hai mươi mốt' -> 21, 'mười lăm' -> 15.
 
+    >>> from extractor.rulebook import load_rules
     >>> parse_count("mười lăm", load_rules())
     15
     """

@@ -93,3 +93,15 @@ def run_pipeline(doc: Doc, steps: tuple[Step, ...] = STEPS) -> Doc:
     for step in steps:
         step.run(doc)
     return doc
+
+
+def make_doc(text: str) -> Doc:
+    """The Doc of `text` after every step, for trying one extractor at the prompt.
+
+    >>> make_doc("Ngày 28/7/2022, hội nghị.").spans["dates"][0].rule
+    'dates.day_month_year_numeric'
+    """
+    from .options import DEFAULT_OPTIONS
+    from .rulebook import load_rules
+
+    return run_pipeline(Doc.from_text(text, load_rules(), DEFAULT_OPTIONS))

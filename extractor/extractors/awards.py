@@ -266,6 +266,7 @@ def _giver(text: str, sentence: tuple[int, int], clause_start: int, count: _Coun
 def find_awards(doc: Doc) -> list[Span]:
     """Every counted conferral in the body, one span per (count, award kind).
 
+    >>> from extractor.pipeline import make_doc
     >>> [s.value["recipients"] for s in find_awards(make_doc("2 tập thể, 5 cá nhân được UBND tỉnh tặng Bằng khen."))]
     [7]
     """

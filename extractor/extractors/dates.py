@@ -149,6 +149,7 @@ def _windows(text: str, anchor: regex.Pattern) -> list[tuple[int, int]]:
 def find_dates(doc: Doc) -> list[Span]:
     """Every date expression in the body, with its parts; yearless parts have year None.
 
+    >>> from extractor.pipeline import make_doc
     >>> [s.value["start"] for s in find_dates(make_doc("Ngày 28/7/2022, hội nghị"))]
     [(2022, 7, 28)]
     """

@@ -156,6 +156,7 @@ def _cue(pattern: regex.Pattern, text: str, start: int) -> regex.Match | None:
 def find_documents(doc: Doc) -> list[Span]:
     """Every document mention in headline and body.
 
+    >>> from extractor.pipeline import make_doc
     >>> [s.value["number"] for s in find_documents(make_doc("thực hiện Nghị quyết số 09/NQ-CĐVC về"))]
     ['09/NQ-CĐVC']
     """

@@ -64,6 +64,7 @@ def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
 def find_locations(doc: Doc) -> list[Span]:
     """Places named in headline and body.
 
+    >>> from extractor.pipeline import make_doc
     >>> [s.value["name"] for s in find_locations(make_doc("Công đoàn Viên chức tỉnh Hải Dương"))]
     ['Hải Dương']
     """

@@ -172,6 +172,7 @@ def _run_length(text: str, pos: int) -> int:
 def find_organizations(doc: Doc) -> list[Span]:
     """Organisation mentions in headline and body, marked `in_title` inside a person's title.
 
+    >>> from extractor.pipeline import make_doc
     >>> [s.value["text"] for s in find_organizations(make_doc("Công đoàn Viên chức tỉnh Hải Dương tổ chức"))]
     ['Công đoàn Viên chức tỉnh Hải Dương']
     """

@@ -117,6 +117,7 @@ def _honorific_before(text: str, pos: int, c: _Compiled) -> str | None:
 def find_people(doc: Doc) -> list[Span]:
     """Person-name mentions in the body, with the titles written beside them.
 
+    >>> from extractor.pipeline import make_doc
     >>> [s.value["name"] for s in find_people(make_doc("Về dự có đồng chí Vũ Minh Dũng - Ủy viên Ban Thường vụ."))]
     ['Vũ Minh Dũng']
     """

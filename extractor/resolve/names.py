@@ -52,6 +52,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
 def expand_name(text: str, rules: Rulebook, place: Place | None = None) -> str:
     """Fullest form of an organisation or position name.
 
+    >>> from extractor.rulebook import load_rules
     >>> expand_name("UBND Tỉnh", load_rules(), Place("Hải Dương", "province"))
     'Ủy ban nhân dân tỉnh Hải Dương'
     """
