@@ -199,6 +199,17 @@ class Gazetteer(_Strict):
     units: list[Unit]
 
 
+class District(_Strict):
+    name: str
+    kind: Literal["district", "town", "city"]
+    aliases: list[str] = []
+    until: str | None = None
+
+
+class Districts(_Strict):
+    provinces: dict[str, list[District]]
+
+
 _FILES = {
     "chrome": ChromeRules,
     "dateline": DatelineRules,
@@ -211,6 +222,7 @@ _FILES = {
     "people": PeopleRules,
     "locations": LocationRules,
     "gazetteer": Gazetteer,
+    "districts": Districts,
 }
 
 
@@ -248,6 +260,7 @@ class Rulebook:
     people: PeopleRules
     locations: LocationRules
     gazetteer: Gazetteer
+    districts: Districts
 
     def rule_ids(self) -> set[str]:
         """Every declared rule id, for the test that each has an example."""
@@ -257,7 +270,7 @@ class Rulebook:
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files
         ids.update({"organizations.head", "organizations.parent", "people.honorific_cue", "people.title_cue",
-                    "people.surname", "locations.gazetteer", "locations.level"})
+                    "people.surname", "locations.gazetteer", "locations.level", "locations.district"})
         return ids
 
 

@@ -3,7 +3,9 @@
 Provinces and centrally-governed cities come from the gazetteer (rules/gazetteer.yaml: before
 and after the 2025 merger, with aliases and tone-mark variants), each with the unit it belongs
 to today. Districts, towns and communes are read after their level word ("huyện Sa Pa",
-"phường Bắc Gia Nghĩa", "Quận 1") from rules/locations.yaml.
+"phường Bắc Gia Nghĩa", "Quận 1") from rules/locations.yaml, and by name alone when
+rules/districts.yaml lists them in a province the article names ("các huyện vùng cao Bảo
+Lạc, Thông Nông" in an article about Cao Bằng); each carries its province's current unit.
 """
 from __future__ import annotations
 
@@ -33,6 +35,9 @@ class _Compiled:
     next_in_list: regex.Pattern
     leading_level: regex.Pattern
     level_before: regex.Pattern
+    #: district name (folded, lower case) -> [(canonical name, kind, province)]
+    districts: dict[str, list[tuple[str, str, str]]]
+    province_current: dict[str, str]
 
 
 @lru_cache(maxsize=8)
@@ -53,12 +58,39 @@ def _compiled(rules: Rulebook) -> _Compiled:
                                    rf"(?=\s*(?:,|{joiners}|\.|;|\)|$|\n))"),
         leading_level=regex.compile(rf"{levels}\s+", regex.IGNORECASE),
         level_before=regex.compile(rf"(?r){levels}\s*$", regex.IGNORECASE),
+        districts=_district_index(rules),
+        province_current={u.name: u.current for u in rules.gazetteer.units},
     )
+
+
+_DISTRICT_KIND = {"district": "district", "town": "district", "city": "city"}
+
+
+def _district_index(rules: Rulebook) -> dict[str, list[tuple[str, str, str]]]:
+    index: dict[str, list[tuple[str, str, str]]] = {}
+    for province, units in rules.districts.provinces.items():
+        for d in units:
+            for name in [d.name, *d.aliases]:
+                entry = (d.name, _DISTRICT_KIND[d.kind], province)
+                bucket = index.setdefault(fold_tone_style(name).lower(), [])
+                if entry not in bucket:
+                    bucket.append(entry)
+    return index
 
 
 def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
     c = _compiled(rules)
-    return {"locations.unit": list(c.unit_of), "locations.level": list(c.level_kind)}
+    return {"locations.unit": list(c.unit_of), "locations.level": list(c.level_kind),
+            "locations.district": list(c.districts)}
+
+
+def _district(c: _Compiled, name: str, provinces: set[str]) -> tuple[str, str, str] | None:
+    """The district of that name in one of the article's provinces (or the only one of that name)."""
+    entries = c.districts.get(fold_tone_style(name).lower(), [])
+    inside = [e for e in entries if e[2] in provinces]
+    if inside:
+        return inside[0]
+    return entries[0] if len({e[2] for e in entries}) == 1 else None
 
 
 def find_locations(doc: Doc) -> list[Span]:
@@ -83,6 +115,7 @@ def find_locations(doc: Doc) -> list[Span]:
         spans.append(Span("locations", start, h.end, "locations.gazetteer",
                           {"name": u.name, "kind": u.kind, "current": u.current, "after_level": after_level}))
     units = [(s.start, s.end) for s in spans]
+    provinces = {s.value["name"] for s in spans}
     for h in longest(doc.hits.get("locations.level")):
         kind = c.level_kind[h.phrase]
         if kind == "province" or not doc.in_content(h):
@@ -98,14 +131,32 @@ def find_locations(doc: Doc) -> list[Span]:
         words = m.group(1).split()
         if len(words) >= 3 and words[0] in c.surnames and kind != "commune":
             continue  # "huyện Nguyễn Văn A"? a person after a bare level word
-        spans.append(Span("locations", s, e, "locations.level", {"name": m.group(1), "kind": kind, "current": None,
-                                                                 "after_level": True}))
+        spans.append(_below_province(c, s, e, m.group(1), kind, provinces))
         while (nxt := c.next_in_list.match(text, e)) and not any(nxt.start(1) < ue and us < nxt.end(1) for us, ue in units):
             s, e = nxt.span(1)
-            spans.append(Span("locations", s, e, "locations.level", {"name": nxt.group(1), "kind": kind, "current": None,
-                                                                     "after_level": True}))
+            spans.append(_below_province(c, s, e, nxt.group(1), kind, provinces))
+    taken = [(sp.start, sp.end) for sp in spans]
+    for h in longest(doc.hits.get("locations.district")):
+        if not doc.in_content(h) or not text[h.start].isupper() or any(h.start < te and ts < h.end for ts, te in taken):
+            continue
+        found = _district(c, text[h.start:h.end], provinces)
+        if found and found[2] in provinces:  # by name alone only in a province the article names
+            _, kind, province = found
+            # the name as written: district spellings vary ("Đăk Glei", "Đắk Glei") and the
+            # gazetteer's choice is not always the one in use
+            spans.append(Span("locations", h.start, h.end, "locations.district",
+                              {"name": text[h.start:h.end], "kind": kind, "current": c.province_current.get(province),
+                               "after_level": False}))
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, provinces: set[str]) -> Span:
+    """A place read after its level word; a known district gets its province's current unit."""
+    found = _district(c, name, provinces) if kind != "commune" else None
+    current = c.province_current.get(found[2]) if found else None
+    return Span("locations", s, e, "locations.level", {"name": name, "kind": kind, "current": current,
+                                                       "after_level": True})
 
 
 def home_place(doc: Doc, spans: list[Span]) -> Place | None:
