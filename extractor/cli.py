@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -110,6 +111,168 @@ def bench(paths: Annotated[Optional[list[Path]], typer.Argument(help="Articles o
     if baseline:
         print(f"{'underthesea ner()':<22}{r['underthesea_ner_per_s']:>12.2f}{r['underthesea_runs']:>8}")
         print(f"ratio: {r['ratio']}x")
+
+
+@app.command()
+def batch(inputs: Annotated[list[Path], typer.Argument(help="Articles, folders, .jsonl, .zip, .tar.gz and WARC files")],
+          out: Annotated[str, typer.Option("--out", help="A database URL (the store), a .jsonl file or a Parquet folder")],
+          jobs: Annotated[Optional[int], typer.Option(help="Processes (or Dask local workers); default: all cores")] = None,
+          dask: Annotated[Optional[str], typer.Option("--dask", help="'local': run on a Dask LocalCluster")] = None,
+          scheduler: Annotated[Optional[str], typer.Option(help="Run on this Dask scheduler, e.g. tcp://host:8786")] = None,
+          ledger: Annotated[Optional[Path], typer.Option(help="Ledger of finished sources (default: beside the target)")] = None,
+          errors: Annotated[Optional[Path], typer.Option(help="Errors file, JSONL (default: beside the target)")] = None,
+          text: Annotated[bool, typer.Option("--text/--no-text", help="Include the article text in each record")] = True,
+          flush_every: Annotated[int, typer.Option(help="Results per checkpoint at most")] = 200) -> None:
+    """Extract every article into the store, JSONL or Parquet. Run the same command again to resume."""
+    from .batch import BatchSettings, run_batch
+    from .batch.dask_runner import LOCAL
+    from .options import ExtractOptions
+
+    if dask is not None and dask != LOCAL:
+        raise typer.BadParameter(f"--dask takes '{LOCAL}'; use --scheduler for a cluster")
+    if dask and scheduler:
+        raise typer.BadParameter("give --dask local or --scheduler, not both")
+    settings = BatchSettings(inputs=inputs, out=out, jobs=jobs or os.cpu_count() or 1, dask=scheduler or dask,
+                             ledger=ledger, errors=errors, options=ExtractOptions(include_text=text),
+                             flush_every=flush_every)
+    tally = run_batch(settings)
+    print(tally.summary())
+    if tally.failed:
+        print(f"failures are listed in {settings.errors_path}", file=sys.stderr)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+#: The store's database URL option of the store commands (None: the store's default).
+StoreUrl = Annotated[Optional[str], typer.Option(
+    "--db", envvar="DATABASE_URL", show_default=False,
+    help="Store database URL: sqlite:///FILE or postgresql://USER@HOST/DB "
+         "[default: $DATABASE_URL, else sqlite:///vnextract.sqlite]")]
+
+
+def _open_store(url: Optional[str]):
+    """The store at `url` (None: the default one); a database that can't be opened ends the command."""
+    from .store import DEFAULT_URL, StoreUnavailable, open_store
+
+    try:
+        return open_store(url or DEFAULT_URL)
+    except (StoreUnavailable, ValueError) as e:
+        raise typer.BadParameter(str(e), param_hint="--db")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+          workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+          db: StoreUrl = None) -> None:
+    """Run the HTTP service (OpenAPI docs at /docs); keys for writes come from VNEXTRACT_API_KEYS."""
+    import uvicorn
+
+    if db:
+        os.environ["DATABASE_URL"] = db  # the app reads its settings from the environment, in every worker
+    uvicorn.run("service:app", host=host, port=port, workers=workers)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .html)")],
+           db: StoreUrl = None) -> None:
+    """Extract articles into the store; an article stored already is counted, not stored twice."""
+    from tqdm import tqdm
+
+    from .store.ingest import ingest_files
+
+    files = _article_paths(paths)
+    with _open_store(db) as store:
+        tally = ingest_files(store, tqdm(files, unit="article", disable=not sys.stderr.isatty()),
+                             lambda message: tqdm.write(f"error: {message}", file=sys.stderr))
+    print(tally.summary())
+    if tally.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def query(db: StoreUrl = None,
+          q: Annotated[Optional[str], typer.Option(help="Words of the title or text (all must occur)")] = None,
+          person: Annotated[Optional[str], typer.Option(help="Part of a person's name")] = None,
+          organization: Annotated[Optional[str], typer.Option(help="Part of an organisation's name")] = None,
+          document: Annotated[Optional[str], typer.Option(help="A cited document's number, e.g. 9/NQ-CDVC")] = None,
+          location: Annotated[Optional[str], typer.Option(help="A place's name, e.g. 'Hải Dương'")] = None,
+          award_kind: Annotated[Optional[str], typer.Option(help="bang_khen, giay_khen, co_thi_dua, ...")] = None,
+          published_from: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD")] = None,
+          published_to: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD")] = None,
+          mentioned_from: Annotated[Optional[str], typer.Option(help="Mentions a date from (YYYY-MM-DD)")] = None,
+          mentioned_to: Annotated[Optional[str], typer.Option(help="Mentions a date until (YYYY-MM-DD)")] = None,
+          cursor: Annotated[Optional[str], typer.Option(help="Continue after a previous page")] = None,
+          limit: Annotated[int, typer.Option(min=1, max=100, help="Articles per page")] = 20,
+          fmt: Annotated[OutputFormat, typer.Option("--format", help="table, or JSON as the HTTP API answers")]
+          = OutputFormat.table) -> None:
+    """Stored articles matching every filter given (names match case- and diacritic-insensitively)."""
+    from pydantic import ValidationError
+
+    from .store import ArticleQuery, InvalidCursor
+
+    try:
+        filters = ArticleQuery(q=q, person=person, organization=organization, document=document, location=location,
+                               award_kind=award_kind, published_from=published_from, published_to=published_to,
+                               mentioned_from=mentioned_from, mentioned_to=mentioned_to)
+    except ValidationError as e:
+        raise typer.BadParameter("; ".join(f"{'.'.join(map(str, err['loc'])) or 'filters'}: {err['msg']}"
+                                           for err in e.errors()))
+    with _open_store(db) as store:
+        try:
+            records, next_cursor = store.query(filters, cursor, limit)
+        except InvalidCursor as e:
+            raise typer.BadParameter(str(e), param_hint="--cursor")
+    if fmt is OutputFormat.json:
+        page = {"items": [r.model_dump(mode="json") for r in records], "next_cursor": next_cursor}
+        print(json.dumps(page, ensure_ascii=False))
+        return
+    print(f"{'id':<26}{'published':<12}{'people':>7}{'orgs':>6}{'docs':>6}{'awards':>7}  title")
+    for r in records:
+        title = (r.title or "")[:70]
+        print(f"{r.id:<26}{(r.published_at or '')[:10]:<12}{len(r.people):>7}{len(r.organizations):>6}"
+              f"{len(r.documents):>6}{len(r.awards):>7}  {title}")
+    print(f"{len(records)} article(s)" + (f"; next page: --cursor {next_cursor}" if next_cursor else ""))
+
+
+@app.command()
+def export(out: Annotated[Path, typer.Option("--out", help="Folder to write one file per table into")],
+           fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl or parquet")] = ExportFormat.parquet,
+           db: StoreUrl = None) -> None:
+    """Write every table of the store to OUT, one file per table, for pandas, polars or DuckDB."""
+    from .store.export import export_tables
+
+    with _open_store(db) as store:
+        for path in export_tables(store, fmt.value, out):
+            print(path)
+
+
+@app.command("bench-service")
+def bench_service(workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 2,
+                  requests: Annotated[int, typer.Option(help="Requests per endpoint and concurrency level")] = 200,
+                  seconds: Annotated[float, typer.Option(help="Seconds per endpoint and concurrency level")] = 15.0
+                  ) -> None:
+    """p50 and p99 latency of the HTTP service at 1, 8 and 32 clients, on 127.0.0.1 only."""
+    from .latency import format_levels, run_latency_benchmark
+
+    folders = _default_bench_paths()
+    if not folders:
+        raise typer.BadParameter("no articles found (../shared/seeds or corpus/articles)")
+    bodies, stored = _article_paths(folders[:1]), _article_paths(folders)
+    levels = run_latency_benchmark(bodies, stored, workers=workers, requests_per_level=requests,
+                                   seconds_per_level=seconds)
+    print(f"request bodies: {len(bodies)} articles of {folders[0]}; store: {len(stored)} articles; "
+          f"{workers} uvicorn worker(s), {os.cpu_count()} cores")
+    print(format_levels(levels))
 
 
 def main() -> None:

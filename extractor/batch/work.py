@@ -1,0 +1,110 @@
+"""The work a worker does: a chunk of articles in, one outcome per article out.
+
+Runs in pool processes and on Dask workers, so everything here is picklable. For file targets
+the record comes back serialised (JSON is several times cheaper than pickling the pydantic
+model) and the run writes it. For a store on a server the worker writes it: a store write costs
+more than the extraction, and PostgreSQL takes concurrent writers, so writing where the
+extraction ran is what lets the store scale with the workers (targets.workers_write).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import OperationalError
+
+from ..api import extract
+from ..errors import ExtractionError
+from ..options import ExtractOptions
+from ..record import Record
+from .inputs import Item, Unreadable
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+#: Error codes of failures that are not extract()'s own (those are E001...).
+UNREADABLE_SOURCE = "B001"
+INTERNAL_ERROR = "B002"
+STORE_REFUSED = "B003"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A record for the run to write."""
+
+    key: str
+    record_id: str
+    record_json: str
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A record the worker has written to the store (durably: put() commits)."""
+
+    key: str
+    record_id: str
+    new: bool  # False: the store held this id already
+
+
+@dataclass(frozen=True)
+class Failed:
+    key: str
+    code: str
+    reason: str
+    source: dict[str, Any] = field(default_factory=dict)
+
+    def as_error_line(self) -> dict[str, Any]:
+        """The line the errors file gets: which source, why, and the error code."""
+        return {"key": self.key, "source": self.source, "code": self.code, "reason": self.reason}
+
+
+Outcome = Extracted | Stored | Failed
+
+
+@cache
+def worker_store(url: str) -> Store:
+    """One store (engine and connection pool) per process and URL."""
+    from ..store import open_store
+
+    return open_store(url)
+
+
+def _extract(item: Item, options: ExtractOptions) -> Record | Failed:
+    if isinstance(item, Unreadable):
+        return Failed(item.key, UNREADABLE_SOURCE, item.reason, item.source)
+    try:
+        return extract(item.content, source=item.source, html=item.html, options=options)
+    except ExtractionError as e:
+        return Failed(item.key, e.code, e.message, item.source)
+    except Exception as e:  # one article's bug must not stop an archive of thousands
+        return Failed(item.key, INTERNAL_ERROR, f"{type(e).__name__}: {e}", item.source)
+
+
+def _store(item: Item, record: Record, url: str) -> Stored | Failed:
+    """Put the record; an unreachable or locked database stops the run (to be resumed), a refused record does not."""
+    from ..store import StoreUnavailable
+
+    try:
+        return Stored(item.key, record.id, worker_store(url).put(record))
+    except (StoreUnavailable, OperationalError):
+        raise
+    except Exception as e:  # the store refuses this record (a constraint, a value it cannot hold)
+        return Failed(item.key, STORE_REFUSED, f"{type(e).__name__}: {e}", item.source)
+
+
+def process_item(item: Item, options: ExtractOptions, store_url: str | None = None) -> Outcome:
+    record = _extract(item, options)
+    if isinstance(record, Failed):
+        return record
+    if store_url:
+        return _store(item, record, store_url)
+    return Extracted(item.key, record.id, record.model_dump_json())
+
+
+def process_chunk(items: list[Item], options: ExtractOptions, store_url: str | None = None) -> list[Outcome]:
+    """Several articles per task, so that scheduling costs little beside extraction.
+
+    With `store_url`, records are put into that store here; otherwise they come back as JSON.
+    """
+    return [process_item(item, options, store_url) for item in items]

@@ -1,0 +1,12 @@
+"""The store: extracted records in SQLite (default) or PostgreSQL, queryable by entity, date and text.
+
+>>> store = open_store("sqlite:///vnextract.sqlite")      # doctest: +SKIP
+>>> store.put(extract(text))                              # doctest: +SKIP
+True
+"""
+from .filters import ArticleQuery, InvalidCursor
+from .store import DEFAULT_PAGE, DEFAULT_URL, MAX_PAGE, Store, StoreUnavailable, open_store
+from .views import Citation, DocumentView, OrganizationSummary, PersonSummary
+
+__all__ = ["open_store", "Store", "StoreUnavailable", "ArticleQuery", "InvalidCursor", "DocumentView", "Citation",
+           "PersonSummary", "OrganizationSummary", "MAX_PAGE", "DEFAULT_PAGE", "DEFAULT_URL"]

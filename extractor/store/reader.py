@@ -1,0 +1,76 @@
+"""Rows back into records: one query per table for a whole page of articles.
+
+Each query selects the grouping keys first and then exactly the record's fields, named as the
+record names them, so a row becomes a field dict with one zip.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, Table, select
+
+from ..record import Record
+from . import schema as s
+
+_ARTICLE = select(s.articles.c.pk, s.articles.c.id, s.articles.c.schema_version, s.articles.c.title,
+                  s.articles.c.published_at, s.articles.c.source, s.articles.c.authors, s.articles.c.text,
+                  s.articles.c.encoding, s.articles.c.rules_version)
+_MENTIONS = select(s.mentions.c.article_pk, s.mentions.c.family, s.mentions.c.entity_ord,
+                   s.mentions.c.text, s.mentions.c.start, s.mentions.c.end, s.mentions.c.rule)
+#: Per family: article_pk, then `ord` (to find the entity's mentions, then dropped), then the fields.
+_FAMILIES = {
+    "people": select(s.article_people.c.article_pk, s.article_people.c.ord, s.people.c.name,
+                     s.article_people.c.titles, s.article_people.c.organization)
+    .join(s.people, s.people.c.pk == s.article_people.c.person_pk),
+    "organizations": select(s.article_organizations.c.article_pk, s.article_organizations.c.ord, s.organizations.c.name,
+                            s.article_organizations.c.text, s.article_organizations.c.abbreviation)
+    .join(s.organizations, s.organizations.c.pk == s.article_organizations.c.organization_pk),
+    "locations": select(s.article_locations.c.article_pk, s.article_locations.c.ord, s.locations.c.name,
+                        s.locations.c.kind, s.article_locations.c.current)
+    .join(s.locations, s.locations.c.pk == s.article_locations.c.location_pk),
+    "documents": select(*(c for c in s.article_documents.c if c.name != "document_pk")),
+}
+_DATES = select(*(c for c in s.article_dates.c if c.name not in ("ord", "first_day", "last_day")))
+_AWARDS = select(*(c for c in s.awards.c if c.name != "ord"))
+
+
+def load_records(connection: Connection, article_pks: Sequence[int]) -> list[Record]:
+    """The records of these articles, in the order given (unknown pks are left out)."""
+    if not article_pks:
+        return []
+    pks = list(article_pks)
+    articles = {key[0]: fields[0] for key, fields in _by_key(connection, _ARTICLE, s.articles, pks, 1).items()}
+    mentions = _by_key(connection, _MENTIONS, s.mentions, pks, 3)
+    families: dict[str, dict[tuple, list[dict[str, Any]]]] = {}
+    for family, statement in _FAMILIES.items():
+        entities = _by_key(connection, statement, s.MENTION_FAMILIES[family], pks, 1)
+        for (article_pk,), rows in entities.items():
+            for row in rows:
+                row["mentions"] = mentions.get((article_pk, family, row.pop("ord")), [])
+        families[family] = entities
+    dates = _by_key(connection, _DATES, s.article_dates, pks, 1)
+    awards = _by_key(connection, _AWARDS, s.awards, pks, 1)
+    return [Record.model_validate({
+        **articles[pk],
+        **{family: entities.get((pk,), []) for family, entities in families.items()},
+        "dates": dates.get((pk,), []),
+        "awards": awards.get((pk,), []),
+    }) for pk in pks if pk in articles]
+
+
+def _by_key(connection: Connection, statement: Select, table: Table, pks: list[int],
+            keys: int) -> dict[tuple, list[dict[str, Any]]]:
+    """Rows of the statement for these articles, as field dicts grouped by their first `keys` columns.
+
+    Each group is in the table's `ord` order: the order of the record's lists.
+    """
+    article_pk = table.c.pk if table is s.articles else table.c.article_pk
+    order = [*statement.selected_columns[:keys], *([table.c.ord] if "ord" in table.c else [])]
+    result = connection.execute(statement.where(article_pk.in_(pks)).order_by(*order))
+    names = list(result.keys())[keys:]
+    out: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for row in result.all():
+        out[tuple(row[:keys])].append(dict(zip(names, row[keys:])))
+    return out
