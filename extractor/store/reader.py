@@ -41,6 +41,15 @@ def load_records(connection: Connection, article_pks: Sequence[int]) -> list[Rec
     if not article_pks:
         return []
     pks = list(article_pks)
+    stored = dict(connection.execute(select(s.articles.c.pk, s.articles.c.record_json)
+                                     .where(s.articles.c.pk.in_(pks))).all())
+    if stored and all(stored.values()):  # every row carries its record (written since migration 0002)
+        return [Record.model_validate_json(stored[pk]) for pk in pks if pk in stored]
+    return _rebuild_records(connection, pks)
+
+
+def _rebuild_records(connection: Connection, pks: list[int]) -> list[Record]:
+    """Records rebuilt from the normalised tables, for rows stored before migration 0002."""
     articles = {key[0]: fields[0] for key, fields in _by_key(connection, _ARTICLE, s.articles, pks, 1).items()}
     mentions = _by_key(connection, _MENTIONS, s.mentions, pks, 3)
     families: dict[str, dict[tuple, list[dict[str, Any]]]] = {}

@@ -37,6 +37,8 @@ articles = Table(
     Column("text", Text),
     Column("encoding", String(40)),
     Column("rules_version", String(40)),
+    # the whole record as JSON (migration 0002): pages of records are read from here
+    Column("record_json", Text),
 )
 
 # Folded title and text (keys.search_key). On SQLite the migration makes this an FTS5 table,

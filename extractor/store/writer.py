@@ -49,7 +49,7 @@ def _insert_article(connection: Connection, record: Record) -> int | None:
     values = record.model_dump(include={"id", "schema_version", "title", "published_at", "source", "authors",
                                         "text", "encoding", "rules_version"})
     statement = (_DIALECT_INSERT[connection.dialect.name](s.articles)
-                 .values(**values, published_on=_day(record.published_at))
+                 .values(**values, published_on=_day(record.published_at), record_json=record.model_dump_json())
                  .on_conflict_do_nothing(index_elements=["id"])
                  .returning(s.articles.c.pk))
     return connection.execute(statement).scalar_one_or_none()
