@@ -53,3 +53,24 @@ def trie_alt(words: Iterable[str]) -> str:
         return f"(?:{body})?" if end else body
 
     return f"(?:{emit(trie)})"
+
+
+def windows(text: str, anchor: regex.Pattern, before: int, after: int, *, whole_words: bool = False) -> list[tuple[int, int]]:
+    """Merged (start, end) windows of `before`/`after` characters around every `anchor` match.
+
+    Families whose every match holds a cheap anchor (a digit and a slash, say) run their
+    patterns only inside these windows. With `whole_words` a window is widened to the nearest
+    space or line break, so no match is cut in the middle of a word.
+    """
+    out: list[tuple[int, int]] = []
+    for m in anchor.finditer(text):
+        s, e = max(0, m.start() - before), min(len(text), m.end() + after)
+        if whole_words:
+            s = max(text.rfind(" ", 0, s), text.rfind("\n", 0, s), 0)
+            ends = [i for i in (text.find(" ", e), text.find("\n", e)) if i >= 0]
+            e = min(ends) if ends else len(text)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out

@@ -11,28 +11,17 @@ from extractor import ExtractOptions, extract
 from extractor.errors import BinaryInput, EmptyInput, InputTooLarge, UndecodableInput, UnparseableHtml
 from extractor.input.decode import decode_bytes
 
+from conftest import to_windows_1258
+
 ARTICLE = ("Hội nghị tổng kết của Công đoàn Viên chức tỉnh Hải Dương\n"
            "08:43 08-08-22\n"
            "Ngày 28/7/2022, 2 tập thể, 5 cá nhân được Công đoàn Viên chức Việt Nam tặng Bằng khen.\n"
            "Kiều Châu (TH)\n")
 
 
-def _cp1258(text: str) -> bytes:
-    """windows-1258 stores most toned letters as base letter + combining tone mark."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("windows-1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            head = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in "\u0300\u0301\u0303\u0309\u0323"))
-            out += head.encode("windows-1258") + "".join(m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323").encode("windows-1258")
-    return bytes(out)
-
-
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "windows-1258"])
 def test_encodings_decode_to_the_same_record(encoding, tmp_path):
-    data = _cp1258(ARTICLE) if encoding == "windows-1258" else ARTICLE.encode(encoding)
+    data = to_windows_1258(ARTICLE) if encoding == "windows-1258" else ARTICLE.encode(encoding)
     path = tmp_path / "a.txt"
     path.write_bytes(data)
     record = extract(path)
@@ -108,4 +97,4 @@ def test_broken_html_still_gives_its_text():
 
 def test_decode_reports_encoding():
     assert decode_bytes(ARTICLE.encode("utf-16"))[1] == "utf-16"
-    assert decode_bytes(_cp1258(ARTICLE))[1] == "windows-1258"
+    assert decode_bytes(to_windows_1258(ARTICLE))[1] == "windows-1258"

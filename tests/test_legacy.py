@@ -12,6 +12,8 @@ from extractor.input.decode import decode_bytes
 from extractor.input.legacy import decode_tcvn3, decode_vni, detect_legacy
 from extractor.input.legacy_tables import TCVN3, VNI
 
+from conftest import to_windows_1258
+
 ARTICLES = Path(__file__).resolve().parent.parent / "corpus" / "articles"
 VIETNAMESE_LOWER = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 
@@ -74,20 +76,6 @@ def test_articles_round_trip_through_both_encodings(name):
     text = _article(name)
     assert decode_bytes(to_vni(text)) == (text, "vni-windows")
     assert decode_bytes(to_tcvn3(text)) == (tcvn3_readable(text), "tcvn3")
-
-
-def to_windows_1258(text: str) -> bytes:
-    """windows-1258 has few precomposed toned letters: the rest is a letter plus a combining tone."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("windows-1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            tones = "".join(m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323")
-            letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
-            out += (letter + tones).encode("windows-1258")
-    return bytes(out)
 
 
 def test_windows_1258_and_utf8_are_not_taken_for_legacy():

@@ -13,7 +13,7 @@ import regex
 
 from ..calendar import full_year, iso_day, valid_day_month
 from ..doc import Doc, Span
-from ..patterns import alt
+from ..patterns import alt, windows
 from ..rulebook import Rulebook
 
 _B = r"(?<![\d/.\-])"          # no date glued before
@@ -131,21 +131,6 @@ def _value(m: regex.Match, rid: str, rules: Rulebook) -> dict | None:
 _WINDOW = 48
 
 
-def _windows(text: str, anchor: regex.Pattern) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for m in anchor.finditer(text):
-        s, e = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
-        # a window starts and ends on a line boundary or a space, so no match is cut
-        s = max(text.rfind(" ", 0, s), text.rfind("\n", 0, s), 0)
-        nxt = [i for i in (text.find(" ", e), text.find("\n", e)) if i >= 0]
-        e = min(nxt) if nxt else len(text)
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
 def find_dates(doc: Doc) -> list[Span]:
     """Every date expression in the body, with its parts; yearless parts have year None.
 
@@ -156,9 +141,9 @@ def find_dates(doc: Doc) -> list[Span]:
     text = doc.body
     taken: list[tuple[int, int]] = []
     spans: list[Span] = []
-    windows = _windows(text, _anchor(doc.rules))
+    around = windows(text, _anchor(doc.rules), _WINDOW, _WINDOW, whole_words=True)
     for pat in _patterns(doc.rules):
-        for m in (m for ws, we in windows for m in pat.regex.finditer(text, ws, we)):
+        for m in (m for ws, we in around for m in pat.regex.finditer(text, ws, we)):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue

@@ -14,7 +14,7 @@ import regex
 
 from ..calendar import full_year, iso_day
 from ..doc import Doc, Span
-from ..patterns import alt
+from ..patterns import alt, windows
 from ..rulebook import Rulebook
 
 _SERIAL = r"(?:(?<=[Ss]ố)|(?<![\p{L}\p{N}/.\-]))(?P<serial>\d{1,5}[a-zđ]?)"
@@ -93,18 +93,6 @@ _LOOKBACK = 90
 # Every symbol holds a number joined to a code or a number by "/" or "-"; patterns only run
 # in windows around these.
 _ANCHOR = regex.compile(r"\d[a-zđ]?\s?[/\-]\s?[\p{L}\d]")
-
-
-def _windows(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for m in _ANCHOR.finditer(text):
-        s = max(0, m.start() - 8)
-        e = min(len(text), m.end() + 40)
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
 
 
 class _BareCue:
@@ -192,9 +180,9 @@ def find_documents(doc: Doc) -> list[Span]:
         taken.append((s, e))
         spans.append(Span("documents", start, e, pid, value))
 
-    windows = _windows(text)
+    around = windows(text, _ANCHOR, 8, 40)
     for pid, pat in c.patterns:
-        for m in (m for ws, we in windows for m in pat.finditer(text, ws, we)):
+        for m in (m for ws, we in around for m in pat.finditer(text, ws, we)):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
