@@ -19,7 +19,8 @@ import pytest
 from extractor.batch import BatchSettings, run_batch
 from extractor.batch.durable import AppendOnlyJsonl, CorruptFile
 from extractor.batch.targets import sidecar_path
-from test_legacy import to_tcvn3, to_vni, to_windows_1258
+from conftest import to_windows_1258
+from test_legacy import to_tcvn3, to_vni
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "corpus" / "articles"
