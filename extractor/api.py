@@ -8,6 +8,7 @@ from typing import IO, Any
 from .assemble import assemble
 from .doc import Doc
 from .errors import EmptyInput, InputTooLarge
+from .input import HTML_SUFFIXES
 from .input.decode import decode_bytes
 from .input.html import html_to_article, looks_like_html
 from .options import DEFAULT_OPTIONS, ExtractOptions
@@ -65,7 +66,7 @@ def extract(content: Content, *, source: dict | None = None, html: bool | None =
         raise EmptyInput(f"{name}: the input is empty")
     if len(text) > options.max_chars:
         raise InputTooLarge(f"{name}: {len(text)} characters is over the limit of {options.max_chars}")
-    is_html = html if html is not None else (name.lower().endswith((".html", ".htm")) or looks_like_html(text))
+    is_html = html if html is not None else (name.lower().endswith(HTML_SUFFIXES) or looks_like_html(text))
     hints: dict[str, Any] = {}
     if is_html:
         article = html_to_article(text, name)

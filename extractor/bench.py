@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .api import extract
+from .input import HTML_SUFFIXES
 from .input.decode import decode_bytes
 from .input.html import html_to_article, looks_like_html
 
@@ -15,7 +16,7 @@ def load_texts(paths: list[Path]) -> list[str]:
     texts = []
     for p in paths:
         text, _ = decode_bytes(p.read_bytes(), str(p))
-        if p.suffix.lower() in (".html", ".htm") or looks_like_html(text):
+        if p.suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
             text = html_to_article(text, str(p)).text
         texts.append(text)
     return texts

@@ -12,7 +12,7 @@ import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records from Vietnamese news articles.")
 
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+from .input import ARTICLE_SUFFIXES
 
 
 def _article_paths(paths: list[Path]) -> list[Path]:

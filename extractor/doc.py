@@ -54,9 +54,6 @@ class Doc:
         norm, offsets = normalize(raw)
         return cls(raw=raw, norm=norm, offsets=offsets, rules=rules, options=options)
 
-    def add(self, span: Span) -> None:
-        self.spans.setdefault(span.family, []).append(span)
-
     def raw_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Map a span of `norm` to the caller's text; returns (start, end, raw slice)."""
         s, e = self.offsets.span_to_raw(start, end)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import httpx
 
+from .input import HTML_SUFFIXES
+
 LOOPBACK = "127.0.0.1"
 CONCURRENCY = (1, 8, 32)
 ENDPOINTS = (("POST", "/v1/extract"), ("POST", "/v1/tag"), ("GET", "/v1/articles"))
@@ -61,7 +63,7 @@ def format_levels(levels: list[Level]) -> str:
 
 def _body(path: Path) -> dict[str, str]:
     text = path.read_text(encoding="utf-8", errors="replace")
-    return {"html": text} if path.suffix.lower() in (".html", ".htm") else {"text": text}
+    return {"html": text} if path.suffix.lower() in HTML_SUFFIXES else {"text": text}
 
 
 def _free_port() -> int:

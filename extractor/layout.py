@@ -103,7 +103,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         label=compile_ci(r"(?<!\p{L})" + alt(d.labels) + r"(?!\p{L})\s*:?"),
         weekday=compile_ci(r"(?<!\p{L})(?:" + alt(d.weekdays) + r"|thứ\s*[2-7])(?!\p{L})"),
         byline_prefix=compile_ci("^(?:" + "|".join(b.prefixes) + r")\s*"),
-        byline_suffix=compile_ci(b.byline_suffix if hasattr(b, "byline_suffix") else b.suffix_regex),
+        byline_suffix=compile_ci(b.suffix_regex),
         byline_split=regex.compile("|".join(b.author_separators)),
         not_author=compile_ci("^(?:" + "|".join(b.not_authors) + r")$"),
         collective_authors=frozenset(a.casefold() for a in b.collective_authors),

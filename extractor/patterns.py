@@ -27,34 +27,6 @@ def compile_ci(pattern: str) -> regex.Pattern:
     return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
 
 
-def trie_alt(words: Iterable[str]) -> str:
-    """Like `alt`, but factored into a prefix tree: "b(?:ằng (?:khen|...)|iểu dương)".
-
-    An alternation of many phrases is tried phrase by phrase at every position; the factored
-    form rejects a position on its first character, which keeps long texts fast.
-    """
-    items = sorted({w for w in words if w})
-    if not items:
-        raise ValueError("an alternation needs at least one word")
-    trie: dict = {}
-    for w in items:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        end = "" in node
-        branches = [regex.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # longest first: a shorter word that ends here is tried after the longer ones
-        return f"(?:{body})?" if end else body
-
-    return f"(?:{emit(trie)})"
-
-
 def windows(text: str, anchor: regex.Pattern, before: int, after: int, *, whole_words: bool = False) -> list[tuple[int, int]]:
     """Merged (start, end) windows of `before`/`after` characters around every `anchor` match.
 

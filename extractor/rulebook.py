@@ -30,7 +30,6 @@ class ChromeRules(_Strict):
     lines: list[RuleId]
     tail_markers: list[RuleId]
     section_labels: list[str]
-    site_words: list[str]
 
 
 class DatelineRules(_Strict):

@@ -68,7 +68,6 @@ class _Compiled:
     delegation: regex.Pattern
     lead: regex.Pattern
     person: regex.Pattern
-    individuals: frozenset[str]
     collectives: frozenset[str]
 
 
@@ -109,7 +108,6 @@ def _compiled(rules: Rulebook) -> _Compiled:
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
-        individuals=frozenset(x.lower() for x in a.individuals),
         collectives=frozenset(x.lower() for x in a.collectives),
     )
 

@@ -51,7 +51,6 @@ def _compiled(rules: Rulebook) -> _Compiled:
     r = rules.documents
     codes = [t.code for t in r.types]
     words = [w for t in r.types for w in t.words]
-    bare_words = [w for t in r.types if t.bare for w in t.words]
     so = alt(r.number_words)
     type_code = rf"(?i:{alt(codes)})"
     src = {
