@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick
@@ -56,6 +57,9 @@ class Hits:
         return bool(self.within(category, start, end))
 
 
+_START, _END = itemgetter(0), itemgetter(1)
+
+
 class Lexicon:
     """Vocabularies (category -> phrases), matched case-insensitively on whole words."""
 
@@ -74,23 +78,30 @@ class Lexicon:
         self._automaton = automaton
         self.categories = frozenset(vocabularies)
 
-    def scan(self, lower: str) -> Hits:
-        """Every whole-word occurrence of every phrase in `lower` (a lower-cased text)."""
+    def scan(self, lower: str, start: int = 0, end: int | None = None) -> Hits:
+        """Every whole-word occurrence of every phrase in `lower` (a lower-cased text), or in
+        `lower[start:end]` (words are still whole in all of `lower`)."""
         by: dict[str, list[Hit]] = defaultdict(list)
         n = len(lower)
-        make = Hit._make
-        for end_index, (length, key, categories, letter_first, letter_last) in self._automaton.iter(lower):
-            start, end = end_index - length + 1, end_index + 1
+        new = tuple.__new__  # Hit(...) without the Python-level __new__ of a NamedTuple
+        # a slice, not iter(lower, start, end): the automaton copies the whole string it is given
+        offset = start
+        found = self._automaton.iter(lower if start == 0 and end is None else lower[start:end])
+        for end_index, (length, key, categories, letter_first, letter_last) in found:
+            end = offset + end_index + 1
+            start = end - length
             # whole words only; digits do not join words ("01tập thể", "Việt Nam16")
             if letter_first and start > 0 and lower[start - 1].isalpha():
                 continue
             if letter_last and end < n and lower[end].isalpha():
                 continue
-            hit = make((start, end, key))
+            hit = new(Hit, (start, end, key))
             for category in categories:
                 by[category].append(hit)
         for hits in by.values():
-            hits.sort(key=lambda h: (h.start, -h.end))
+            # by start, the longest first: two stable sorts in C instead of a Python key
+            hits.sort(key=_END, reverse=True)
+            hits.sort(key=_START)
         return Hits(dict(by))
 
 

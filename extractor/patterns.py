@@ -1,6 +1,7 @@
 """Compose vocabulary tables into regex alternations (longest first, refusing empty groups)."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 import regex
@@ -46,3 +47,65 @@ def windows(text: str, anchor: regex.Pattern, before: int, after: int, *, whole_
         else:
             out.append((s, e))
     return out
+
+
+_LETTERS = regex.compile(r"\p{L}*")
+
+
+def letter_run(text: str, pos: int = 0) -> str:
+    """The letters starting at `pos`: "Chủ" of "Chủ tịch", "TS" of "TS.BS", "" before a digit."""
+    return _LETTERS.match(text, pos).group()
+
+
+class PhraseMatcher:
+    """An alternation of phrases matched at a position, followed by no letter.
+
+    Most positions tried (every word of a name, say) start no phrase at all; the set of the
+    phrases' first words rejects those with a set lookup, before the regex runs.
+    """
+
+    def __init__(self, phrases: Iterable[str], *, ignore_case: bool = False):
+        phrases = list(phrases)
+        self.regex = regex.compile(rf"{alt(phrases)}(?!\p{{L}})", regex.IGNORECASE if ignore_case else 0)
+        self._fold = str.lower if ignore_case else None
+        self._heads = frozenset(self._key(letter_run(p)) for p in phrases)
+
+    def _key(self, word: str) -> str:
+        return self._fold(word) if self._fold else word
+
+    def could_start(self, word: str) -> bool:
+        """False when no phrase can start with `word` (a word as written, punctuation and all)."""
+        return self._key(word if word.isalpha() else letter_run(word)) in self._heads
+
+    def match(self, text: str, pos: int, word: str | None = None) -> regex.Match | None:
+        """The longest phrase starting at `pos`, or None. `word`, the word starting at `pos`
+        when the caller has it, saves finding its letters again."""
+        if not self.could_start(word if word is not None else letter_run(text, pos)):
+            return None
+        return self.regex.match(text, pos)
+
+
+class Excerpts:
+    """The windows of a text joined into one string, so that a pattern scans all of them in
+    one call instead of one call per window (the per-call cost outweighs the scan).
+
+    Windows are joined by a separator no pattern can match across, so a match lies inside
+    one window; `to_text` maps its indices back. Use windows widened to whole words, so that
+    look-behinds at a window's first word see the space before it, as they would in the text.
+    """
+
+    SEPARATOR = "\n\x00\n"
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]):
+        self._starts: list[int] = []
+        self._text_starts: list[int] = []
+        pos = 0
+        for s, e in spans:
+            self._starts.append(pos)
+            self._text_starts.append(s)
+            pos += e - s + len(self.SEPARATOR)
+        self.text = self.SEPARATOR.join(text[s:e] for s, e in spans)
+
+    def to_text(self, i: int) -> int:
+        k = bisect_right(self._starts, i) - 1
+        return self._text_starts[k] + i - self._starts[k]

@@ -19,7 +19,7 @@ import regex
 
 from ..doc import Doc, Span
 from ..numbers import number_pattern, parse_count
-from ..lexicon import Hit, longest
+from ..lexicon import Hit, Lexicon, longest
 from ..patterns import alt, word_alt
 from ..rulebook import AwardKind, Rulebook
 
@@ -69,6 +69,15 @@ class _Compiled:
     lead: regex.Pattern
     person: regex.Pattern
     collectives: frozenset[str]
+    count_last_words: frozenset[str]  # the words a count or vague quantity can end with
+
+
+def _last_word(text: str) -> str:
+    """The letters `text` ends with ("hai" of "được hai")."""
+    i = len(text)
+    while i and text[i - 1].isalpha():
+        i -= 1
+    return text[i:]
 
 
 @lru_cache(maxsize=8)
@@ -109,7 +118,16 @@ def _compiled(rules: Rulebook) -> _Compiled:
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
         collectives=frozenset(x.lower() for x in a.collectives),
+        count_last_words=frozenset(w.split()[-1].lower() for w in [*n.units, *n.tens, *n.multipliers, *n.vague]),
     )
+
+
+@lru_cache(maxsize=8)
+def _recipient_lexicon(rules: Rulebook) -> Lexicon:
+    """Recipient nouns ("cá nhân", "đoàn viên", "tập thể") are among the commonest words of the
+    genre but matter only in clauses naming an award, so only those clauses are scanned."""
+    a = rules.awards
+    return Lexicon({"awards.recipient": [*a.individuals, *a.collectives]})
 
 
 @dataclass
@@ -175,6 +193,9 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
     groups: list[_Count] = []
     for h in nouns:
         window = max(clause_start, h.start - 48)
+        before = text[window:h.start].rstrip()
+        if not before or not (before[-1].isdigit() or _last_word(before).lower() in c.count_last_words):
+            continue  # no count ends right before the noun: neither a digit nor a number word
         vague = c.vague_before.search(text, window, h.start)  # "hàng nghìn" before "nghìn" as a number
         m = None if vague else c.number_before.search(text, window, h.start)
         if not m and not vague:
@@ -279,13 +300,18 @@ def find_awards(doc: Doc) -> list[Span]:
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": later conferrals of a
         # sentence whose giver comes first keep that giver
         last_giver: str | None = None
-        clause_starts = [ss] + [i + 1 for i in range(ss, se) if text[i] == ";"]
+        clause_starts = [ss]
+        semi = text.find(";", ss, se)
+        while semi >= 0:
+            clause_starts.append(semi + 1)
+            semi = text.find(";", semi + 1, se)
         bounds = list(zip(clause_starts, clause_starts[1:] + [se]))
         for cs, ce in bounds:
             awards = _awards_in(text, [h for h in award_hits if cs <= h.start < ce], c)
             if not awards:
                 continue
-            counts = _counts_in(text, longest(hits.within("awards.recipient", cs, ce)), cs, rules, c)
+            recipients = _recipient_lexicon(rules).scan(doc.lower, cs, ce).get("awards.recipient")
+            counts = _counts_in(text, longest(recipients), cs, rules, c)
             if not counts:
                 continue
             claimed: set[int] = set()
@@ -346,7 +372,6 @@ def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
     a = rules.awards
     return {
         "awards.kind": [w for k in a.kinds for w in k.words],
-        "awards.recipient": [*a.individuals, *a.collectives],
         "awards.verb": a.verbs,
         "awards.negative": a.negatives,
     }

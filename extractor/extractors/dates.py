@@ -13,7 +13,7 @@ import regex
 
 from ..calendar import full_year, iso_day, valid_day_month
 from ..doc import Doc, Span
-from ..patterns import alt, windows
+from ..patterns import Excerpts, alt, windows
 from ..rulebook import Rulebook
 
 _B = r"(?<![\d/.\-])"          # no date glued before
@@ -141,10 +141,10 @@ def find_dates(doc: Doc) -> list[Span]:
     text = doc.body
     taken: list[tuple[int, int]] = []
     spans: list[Span] = []
-    around = windows(text, _anchor(doc.rules), _WINDOW, _WINDOW, whole_words=True)
+    around = Excerpts(text, windows(text, _anchor(doc.rules), _WINDOW, _WINDOW, whole_words=True))
     for pat in _patterns(doc.rules):
-        for m in (m for ws, we in around for m in pat.regex.finditer(text, ws, we)):
-            s, e = m.span()
+        for m in pat.regex.finditer(around.text):
+            s, e = around.to_text(m.start()), around.to_text(m.end())
             if any(s < te and ts < e for ts, te in taken):
                 continue
             value = _value(m, pat.id, doc.rules)

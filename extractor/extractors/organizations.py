@@ -16,7 +16,7 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import Hit, longest
-from ..patterns import alt
+from ..patterns import PhraseMatcher, alt, letter_run
 from ..rulebook import OrgHead, Rulebook
 
 _TOKEN = regex.compile(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
@@ -27,13 +27,15 @@ _MAX_TOKENS = 14
 class _Compiled:
     head_of: dict[str, OrgHead]
     levels: frozenset[str]
-    inner: regex.Pattern
+    inner: PhraseMatcher
     generic_before: regex.Pattern
     surnames: frozenset[str]
-    title: regex.Pattern
-    domain: regex.Pattern
+    title: PhraseMatcher
+    domain: PhraseMatcher
     list_next: regex.Pattern
     two_word_levels: regex.Pattern
+    # cheap necessary conditions, checked before the regexes they guard
+    two_word_heads: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -42,14 +44,15 @@ def _compiled(rules: Rulebook) -> _Compiled:
     return _Compiled(
         head_of={w.lower(): h for h in o.heads for w in h.words},
         levels=frozenset(lv.word.lower() for lv in o.levels) | {"tp", "tp.", "tp"},
-        inner=regex.compile(rf"[ \t]+{alt(o.inner_words)}(?!\p{{L}})", regex.IGNORECASE),
+        inner=PhraseMatcher(o.inner_words, ignore_case=True),
         generic_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.generic_before)}\s+$", regex.IGNORECASE),
         surnames=frozenset(rules.people.surnames),
-        title=regex.compile(rf"{alt(rules.people.titles)}(?!\p{{L}})"),
-        domain=regex.compile(rf"{alt(o.domains)}(?!\p{{L}})", regex.IGNORECASE),
+        title=PhraseMatcher(rules.people.titles),
+        domain=PhraseMatcher(o.domains, ignore_case=True),
         # "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
         list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
         two_word_levels=regex.compile(rf"[ \t]+{alt(lv.word for lv in o.levels if ' ' in lv.word)}(?!\p{{L}})", regex.IGNORECASE),
+        two_word_heads=frozenset(letter_run(lv.word).lower() for lv in o.levels if " " in lv.word),
     )
 
 
@@ -70,25 +73,27 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     after_level = False
     while tokens < _MAX_TOKENS:
         m = _TOKEN.match(text, pos)
-        dom = c.domain.match(text, _skip_space(text, pos)) if m and not after_level else None
-        if dom and m.group("w")[0].isupper():  # "Sở | Tư pháp", "Bộ | Giáo dục và Đào tạo"
-            end = pos = dom.end()
-            tokens += 1
-            continue
-        inner = c.inner.match(text, pos)
-        if inner and (not m or inner.end() >= m.end()):
+        if not m:
+            break  # no word follows, so neither a domain nor an inner word can
+        w = m.group("w")
+        ws = m.start("w")
+        if not after_level and w[0].isupper():
+            dom = c.domain.match(text, ws, w)
+            if dom:  # "Sở | Tư pháp", "Bộ | Giáo dục và Đào tạo"
+                end = pos = dom.end()
+                tokens += 1
+                continue
+        inner = c.inner.match(text, ws, w)
+        if inner and inner.end() >= m.end():
             # lower-case words belong to the name only if a capitalised word follows them
             nxt = _TOKEN.match(text, inner.end())
             if nxt and (nxt.group("w").lower() in c.levels or _capitalized(nxt.group("w"))) \
-                    and not c.title.match(text, nxt.start("w")):
+                    and not c.title.match(text, nxt.start("w"), nxt.group("w")):
                 pos = inner.end()
                 continue
             break
-        if not m:
-            break
-        w = m.group("w")
         low = w.lower()
-        nested = head_hits.get(m.start("w"))
+        nested = head_hits.get(ws)
         if nested and _capitalized(w):  # "Ban Thường vụ | Liên đoàn Lao động tỉnh"
             if after_level:
                 break  # "LĐLĐ tỉnh Đảng ủy Khối ...": a second body after a bare level word
@@ -100,7 +105,8 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             gloss = w.strip("()")
             pos = m.end()
             continue
-        two_words = c.two_word_levels.match(text, pos)  # "thành phố", "thị xã", "thị trấn"
+        # "thành phố", "thị xã", "thị trấn"
+        two_words = c.two_word_levels.match(text, pos) if (low if low.isalpha() else letter_run(low)) in c.two_word_heads else None
         if low in c.levels or two_words:
             if two_words:
                 m = two_words
@@ -114,12 +120,13 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             continue
         if w == "-":
             nxt = _TOKEN.match(text, m.end())
-            if nxt and _capitalized(nxt.group("w")) and not c.title.match(text, nxt.start("w")) and nxt.group("w") not in c.surnames:
+            if nxt and _capitalized(nxt.group("w")) and not c.title.match(text, nxt.start("w"), nxt.group("w")) \
+                    and nxt.group("w") not in c.surnames:
                 pos = m.end()
                 continue
             break
         if _capitalized(w):
-            if c.title.match(text, m.start("w")) and not after_level:
+            if not after_level and c.title.match(text, ws, w):
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
             if after_level and w in c.surnames and tokens and _run_length(text, pos) >= 3:
                 break  # "UBND tỉnh Nguyễn Văn A": the name after a bare level word is a person's
@@ -183,8 +190,10 @@ def find_organizations(doc: Doc) -> list[Span]:
     # positions where a head would continue a position title ("Chủ tịch | UBND tỉnh")
     in_titles = {p for t in hits.get("people.title") for p in range(t.start + 1, t.end + 2)}
     place_hits = {h.start: h for h in hits.get("locations.unit")}
-    heads = longest([h for h in hits.get("organizations.head") if doc.in_content(h)
-                     and any(ch.isupper() for ch in text[h.start:h.end])])  # "cán bộ", "đại hội": no heads
+    norm, lower = doc.norm, doc.lower
+    # in the content and written with a capital: "cán bộ", "đại hội" are no heads
+    heads = longest([h for h in hits.get("organizations.head")
+                     if (seg := text[h.start:h.end]) != lower[h.start:h.end] and seg == norm[h.start:h.end]])
     head_hits = {h.start: h for h in heads}
     spans: list[Span] = []
     last_end = -1

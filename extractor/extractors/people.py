@@ -15,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from ..doc import Doc, Span
-from ..patterns import alt
+from ..patterns import PhraseMatcher, alt
 from ..rulebook import Rulebook
 
 _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
@@ -30,7 +30,7 @@ _TITLE_SEP = regex.compile(r"\s*(?:-|,|:|\()\s*")
 @dataclass(frozen=True)
 class _Compiled:
     surnames: frozenset[str]
-    title_start: regex.Pattern
+    title_start: PhraseMatcher
     not_name: frozenset[str]
     not_after: regex.Pattern
     honorifics: frozenset[str]
@@ -43,7 +43,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
     p = rules.people
     return _Compiled(
         surnames=frozenset(p.surnames),
-        title_start=regex.compile(rf"{alt(p.titles)}(?!\p{{L}})"),
+        title_start=PhraseMatcher(p.titles),
         not_name=frozenset(p.not_name_words),
         not_after=regex.compile(rf"(?r)(?<!\p{{L}}){alt(p.not_after)}\s+$"),
         honorifics=frozenset(h.lower() for h in p.honorifics),
@@ -58,12 +58,14 @@ def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
 
 def _trim(text: str, start: int, end: int, c: _Compiled) -> int:
     """Cut a capitalised run where a multi-word title ("Phó Chủ tịch") starts."""
+    if not any(c.title_start.could_start(w) for w in text[start:end].split()[1:]):
+        return end  # the common case: no word of the run can begin a title
     pos = start
     first = True
     for w in _WORD_SPAN.finditer(text, start, end):
         ws = w.start()
         if not first:
-            t = c.title_start.match(text, ws)
+            t = c.title_start.match(text, ws, w.group())
             if t and t.end() > w.end():
                 return pos
         pos = w.end()
@@ -134,13 +136,17 @@ def find_people(doc: Doc) -> list[Span]:
 
     def free(s: int, e: int) -> bool:
         i = bisect_right(starts, e)  # only spans starting before `e` can overlap
-        return not any(s < te for ts, te in taken[max(0, i - 8):i])
+        for _, te in taken[max(0, i - 8):i]:
+            if s < te:
+                return False
+        return True
 
     for m in _NAME.finditer(text):
         s, e = m.span()
         words = m.group().split()
         # a capitalised honorific opens the run at a sentence start ("Ông Lý Văn Chân")
-        lead = next((n for n in (2, 1) if len(words) > n and " ".join(words[:n]).lower() in c.honorifics), 0)
+        first = words[0].lower()
+        lead = 2 if len(words) > 2 and f"{first} {words[1].lower()}" in c.honorifics else int(first in c.honorifics)
         if lead:
             s = m.start() + len(" ".join(words[:lead])) + (m.group()[len(" ".join(words[:lead])):].find(words[lead]))
             words = words[lead:]

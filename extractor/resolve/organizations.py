@@ -23,19 +23,25 @@ def org_key(name: str) -> str:
 def resolve_organizations(doc: Doc, spans: list[Span], place: Place | None) -> list[dict]:
     rules = doc.rules
     groups: dict[str, dict] = {}
+    # a body is mentioned many times in the same words: read each wording once
+    read: dict[str, tuple[str, str, str | None]] = {}
     for sp in spans:
-        written = _GLOSS.sub("", sp.value["text"])
-        name = expand_name(written, rules, place)
-        key = org_key(name)
+        seen = read.get(sp.value["text"])
+        if seen is None:
+            written = _GLOSS.sub("", sp.value["text"])
+            name = expand_name(written, rules, place)
+            abbrs = _ABBREVIATION.findall(written)
+            seen = read[sp.value["text"]] = (name, org_key(name), abbrs[0] if abbrs else None)
+        name, key, written_abbr = seen
         g = groups.setdefault(key, {"name": name, "mentions": [], "standing": False, "abbreviation": None})
         g["mentions"].append(sp)
         g["standing"] = g["standing"] or not sp.value["in_title"]
-        abbr = sp.value.get("gloss") or next(iter(_ABBREVIATION.findall(written)), None)
-        g["abbreviation"] = g["abbreviation"] or abbr
+        g["abbreviation"] = g["abbreviation"] or sp.value.get("gloss") or written_abbr
     # a short form continued by exactly one longer name joins it
     keys = sorted(groups, key=len)
     for k in keys:
-        longer = [o for o in groups if o != k and o.startswith(k + " ")]
+        prefix = k + " "
+        longer = [o for o in groups if o.startswith(prefix)]
         if len(longer) == 1 and not any(ch.isupper() for ch in k[-1:]):
             target = groups[longer[0]]
             target["mentions"].extend(groups[k]["mentions"])
