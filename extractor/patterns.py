@@ -10,6 +10,9 @@ import regex
 def alt(words: Iterable[str], *, escape: bool = True) -> str:
     """'(?:a|b)' over `words`, longest first so that 'tập thể lao động' beats 'tập thể'.
 
+    >>> alt(["CĐ", "CĐVC"])
+    '(?:CĐVC|CĐ)'
+
     An empty group would match everywhere, so it is refused (trafilatura's `_alt` guard).
     """
     items = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
@@ -62,6 +65,10 @@ class PhraseMatcher:
 
     Most positions tried (every word of a name, say) start no phrase at all; the set of the
     phrases' first words rejects those with a set lookup, before the regex runs.
+
+    >>> titles = PhraseMatcher(["Chủ tịch", "Phó Chủ tịch"])
+    >>> titles.match("ông Phó Chủ tịch", 4).group(), titles.match("Chủng", 0)
+    ('Phó Chủ tịch', None)
     """
 
     def __init__(self, phrases: Iterable[str], *, ignore_case: bool = False):
@@ -86,12 +93,17 @@ class PhraseMatcher:
 
 
 class Excerpts:
-    """The windows of a text joined into one string, so that a pattern scans all of them in
+    r"""The windows of a text joined into one string, so that a pattern scans all of them in
     one call instead of one call per window (the per-call cost outweighs the scan).
 
     Windows are joined by a separator no pattern can match across, so a match lies inside
     one window; `to_text` maps its indices back. Use windows widened to whole words, so that
     look-behinds at a window's first word see the space before it, as they would in the text.
+
+    >>> text = "Ngày 5/3 họp. Nhiều nội dung khác. Ngày 9/4 kết thúc."
+    >>> ex = Excerpts(text, [(0, 13), (34, 52)])
+    >>> [text[ex.to_text(m.start()):ex.to_text(m.end())] for m in regex.finditer(r"\d+/\d+", ex.text)]
+    ['5/3', '9/4']
     """
 
     SEPARATOR = "\n\x00\n"

@@ -58,6 +58,9 @@ class Document(_Model):
     serial: str | None = None
     year: int | None = None
     issuer_code: str | None = None
+    #: `issuer_code` spelled out from rules/documents.yaml ("TW" -> "Ban Chấp hành Trung ương"),
+    #: beyond RECORD.md: for grouping documents by issuing body when the sentence names none
+    issuer_code_expanded: str | None = None
     issued_on: str | None = None
     issuer: str | None = None
     title: str | None = None

@@ -99,6 +99,7 @@ class DocumentRules(_Strict):
     grammar: DocumentGrammar
     types: list[DocumentType]
     party_type_overrides: dict[str, str]
+    issuer_term: str
     issuers: dict[str, str]
     not_a_number_before: list[str]
     number_words: list[str]

@@ -8,7 +8,8 @@ import pytest
 
 MODULES = [
     "extractor", "extractor.api", "extractor.pipeline", "extractor.layout", "extractor.numbers",
-    "extractor.text.normalize", "extractor.input.decode", "extractor.resolve.names", "extractor.spacy_doc",
+    "extractor.text.normalize", "extractor.input.decode", "extractor.resolve.names", "extractor.resolve.documents",
+    "extractor.patterns", "extractor.spacy_doc",
     "extractor.extractors.dates", "extractor.extractors.documents", "extractor.extractors.awards",
     "extractor.extractors.organizations", "extractor.extractors.people", "extractor.extractors.locations",
 ]

@@ -393,3 +393,11 @@ def test_keys():
     assert search_key("Công đoàn Viên chức, tỉnh Hải Dương") == "cong doan vien chuc tinh hai duong"
     assert name_key("Khánh Hoà") == name_key("KHÁNH HÒA") != name_key("Khánh Hòa Lệ")
     assert name_key("Lê") != name_key("Lệ")
+
+
+def test_a_document_keeps_its_issuer_code_spelled_out(store):
+    record = extract(CORPUS / "a02_yen-bai_so-ket-nghi-quyet-6b.txt")
+    stored = next(d for d in record.documents if d.issuer_code == "BCH")
+    assert stored.issuer_code_expanded == "Ban Chấp hành"
+    store.put(record)
+    assert store.document(stored.number).issuer_code_expanded == "Ban Chấp hành"

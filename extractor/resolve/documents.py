@@ -6,15 +6,50 @@ gives one, else it is a document of its own with `number` "05".
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from ..doc import Doc, Span
 from ..extractors.documents import fold, type_name
 from ..resolve.names import Place, expand_name
+from ..rulebook import Rulebook
 
 
 _SPACES_DOTS = regex.compile(r"[\s.]+")
 _LEADING_ZEROS = regex.compile(r"(?<!\d)0+(?=\d)")
+
+
+_TERM = regex.compile(r"^(?P<code>.*?\p{L})(?P<term>\d{1,2})$")
+
+
+def expand_issuer_code(code: str | None, rules: Rulebook) -> str | None:
+    """The body an issuer code stands for, from rules/documents.yaml.
+
+    >>> from extractor.rulebook import load_rules
+    >>> [expand_issuer_code(c, load_rules()) for c in ("TW", "ubnd", "UBND-VX", "QH15", "XYZ")]
+    ['Ban Chấp hành Trung ương', 'Ủy ban nhân dân', 'Ủy ban nhân dân', 'Quốc hội khóa 15', None]
+    """
+    if not code:
+        return None
+    table = rules.documents.issuers
+    folded = _folded_issuers(rules)
+
+    def lookup(part: str) -> str | None:
+        return table.get(part) or folded.get(part.casefold())
+
+    body = lookup(code) or lookup(code.split("-")[0])
+    if body:
+        return body
+    m = _TERM.match(code)
+    if m and (body := lookup(m.group("code"))):
+        return rules.documents.issuer_term.format(body=body, term=m.group("term"))
+    return None
+
+
+@lru_cache(maxsize=8)
+def _folded_issuers(rules: Rulebook) -> dict[str, str]:
+    return {code.casefold(): body for code, body in rules.documents.issuers.items()}
 
 
 def symbol_key(number: str) -> str:
@@ -80,6 +115,7 @@ def resolve_documents(doc: Doc, spans: list[Span], place: Place | None) -> list[
             "serial": v["serial"],
             "year": v["year"],
             "issuer_code": v["issuer_code"],
+            "issuer_code_expanded": expand_issuer_code(v["issuer_code"], rules),
             "issued_on": first("issued_on"),
             "issuer": issuer,
             "title": first("title"),

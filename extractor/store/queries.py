@@ -11,7 +11,8 @@ from .fulltext import matching_articles
 from .keys import document_key, search_key
 from .views import Citation, DocumentView, OrganizationSummary, PersonSummary
 
-_DOCUMENT_FIELDS = ("type", "type_code", "serial", "year", "issuer_code", "issued_on", "issuer", "title")
+_DOCUMENT_FIELDS = ("type", "type_code", "serial", "year", "issuer_code", "issuer_code_expanded", "issued_on", "issuer",
+                    "title")
 
 
 def article_pks(connection: Connection, filters: ArticleQuery, after: int | None, limit: int) -> list[int]:

@@ -120,6 +120,7 @@ article_documents = Table(
     Column("serial", Text),
     Column("year", Integer),
     Column("issuer_code", Text),
+    Column("issuer_code_expanded", Text),
     Column("issued_on", String(10)),
     Column("issuer", Text),
     Column("title", Text),

@@ -32,6 +32,7 @@ class DocumentView(BaseModel):
     serial: str | None
     year: int | None
     issuer_code: str | None
+    issuer_code_expanded: str | None = Field(description="issuer_code spelled out: TW -> Ban Chấp hành Trung ương")
     issued_on: str | None
     issuer: str | None
     title: str | None
