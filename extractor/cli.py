@@ -174,14 +174,21 @@ def _open_store(url: Optional[str]):
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-          workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+          processes: Annotated[Optional[int], typer.Option(
+              help="Extraction worker processes (default: one per core; 0 extracts in the server process)")] = None,
           db: StoreUrl = None) -> None:
-    """Run the HTTP service (OpenAPI docs at /docs); keys for writes come from VNEXTRACT_API_KEYS."""
+    """Run the HTTP service (OpenAPI docs at /docs); keys for writes come from VNEXTRACT_API_KEYS.
+
+    One server process answers every request and hands extraction to worker processes, one
+    queue for all of them (extractor/processes.py)."""
     import uvicorn
 
+    # the app reads its settings from the environment
     if db:
-        os.environ["DATABASE_URL"] = db  # the app reads its settings from the environment, in every worker
-    uvicorn.run("service:app", host=host, port=port, workers=workers)
+        os.environ["DATABASE_URL"] = db
+    if processes is not None:
+        os.environ["VNEXTRACT_EXTRACT_PROCESSES"] = str(processes)
+    uvicorn.run("service:app", host=host, port=port)
 
 
 @app.command()
@@ -259,7 +266,7 @@ def export(out: Annotated[Path, typer.Option("--out", help="Folder to write one 
 
 
 @app.command("bench-service")
-def bench_service(workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 2,
+def bench_service(processes: Annotated[int, typer.Option(help="Extraction worker processes")] = 2,
                   requests: Annotated[int, typer.Option(help="Requests per endpoint and concurrency level")] = 200,
                   seconds: Annotated[float, typer.Option(help="Seconds per endpoint and concurrency level")] = 15.0
                   ) -> None:
@@ -270,10 +277,10 @@ def bench_service(workers: Annotated[int, typer.Option(help="uvicorn worker proc
     if not folders:
         raise typer.BadParameter("no articles found (../shared/seeds or corpus/articles)")
     bodies, stored = _article_paths(folders[:1]), _article_paths(folders)
-    levels = run_latency_benchmark(bodies, stored, workers=workers, requests_per_level=requests,
+    levels = run_latency_benchmark(bodies, stored, processes=processes, requests_per_level=requests,
                                    seconds_per_level=seconds)
     print(f"request bodies: {len(bodies)} articles of {folders[0]}; store: {len(stored)} articles; "
-          f"{workers} uvicorn worker(s), {os.cpu_count()} cores")
+          f"1 server process, {processes} extraction process(es), {os.cpu_count()} cores")
     print(format_levels(levels))
 
 

@@ -71,3 +71,16 @@ def _merged(groups: Iterable[tuple[str, str | None, Iterable]]) -> list[Tag]:
 
 def _ordered(tags: Iterable[Tag]) -> list[Tag]:
     return sorted((t for t in tags if t.mentions), key=lambda t: t.mentions[0].start)
+
+
+class TaggedPost(BaseModel):
+    """What the portal receives for a post: its record id, its tags, and for HTML the text the
+    tags' offsets point into."""
+
+    id: str = Field(description="The article's record id")
+    text: str | None = Field(None, description="For HTML input, the text the offsets point into")
+    tags: Tags
+
+
+def tagged_post(record: Record, *, html: bool) -> TaggedPost:
+    return TaggedPost(id=record.id, text=record.text if html else None, tags=tags_for(record))

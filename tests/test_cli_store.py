@@ -122,6 +122,8 @@ def test_serve_runs_the_app_with_the_store_given(monkeypatch, db):
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
     monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.sqlite")  # restored after the test; --db wins
-    assert _run("serve", "--port", "8123", "--db", db).exit_code == 0
-    assert calls == [("service:app", {"host": "127.0.0.1", "port": 8123, "workers": 1})]
+    monkeypatch.setenv("VNEXTRACT_EXTRACT_PROCESSES", "7")  # restored after the test; --processes wins
+    assert _run("serve", "--port", "8123", "--db", db, "--processes", "3").exit_code == 0
+    assert calls == [("service:app", {"host": "127.0.0.1", "port": 8123})]
     assert os.environ["DATABASE_URL"] == db
+    assert os.environ["VNEXTRACT_EXTRACT_PROCESSES"] == "3"

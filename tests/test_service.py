@@ -19,7 +19,9 @@ PAGE = ("<html><head><title>Tin ngành</title></head><body><article><h1>Hội ng
 
 
 def _settings(tmp_path, **overrides) -> Settings:
-    values = {"DATABASE_URL": f"sqlite:///{tmp_path / 'service.sqlite'}", "VNEXTRACT_API_KEYS": f"{WRITE_KEY}, key-two"}
+    # extraction inline (no worker processes) unless a test asks for them: see the worker tests below
+    values = {"DATABASE_URL": f"sqlite:///{tmp_path / 'service.sqlite'}", "VNEXTRACT_API_KEYS": f"{WRITE_KEY}, key-two",
+              "VNEXTRACT_EXTRACT_PROCESSES": 0}
     return Settings(**{**values, **overrides})
 
 
@@ -292,7 +294,7 @@ def test_the_latency_benchmark_serves_over_loopback_and_stops(tmp_path):
 
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
-    levels = run_latency_benchmark([article], [article], workers=1, requests_per_level=2, seconds_per_level=5)
+    levels = run_latency_benchmark([article], [article], processes=1, requests_per_level=2, seconds_per_level=5)
     assert [(lv.endpoint, lv.clients) for lv in levels][:3] == [("POST /v1/extract", 1), ("POST /v1/extract", 8),
                                                                 ("POST /v1/extract", 32)]
     assert len(levels) == 9

@@ -6,6 +6,7 @@ of its own, dropped afterwards, so runs are repeatable and never see each other'
 """
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -401,3 +402,39 @@ def test_a_document_keeps_its_issuer_code_spelled_out(store):
     assert stored.issuer_code_expanded == "Ban Chấp hành"
     store.put(record)
     assert store.document(stored.number).issuer_code_expanded == "Ban Chấp hành"
+
+
+def test_records_stored_before_migration_0003_read_back_with_the_new_field(store_url):
+    """A store at revision 0002 holding a record without `issuer_code_expanded` upgrades in place."""
+    from alembic import command
+    from alembic.config import Config
+
+    from extractor.store.engine import MIGRATIONS
+
+    record = extract(CORPUS / "a02_yen-bai_so-ket-nghi-quyet-6b.txt")
+    old_json = record.model_dump_json(exclude={"documents": {"__all__": {"issuer_code_expanded"}}})
+    assert "issuer_code_expanded" not in old_json
+    engine = make_engine(store_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.execute(schema.articles.insert().values(
+            id=record.id, schema_version=record.schema_version, title=record.title, source=record.source,
+            authors=record.authors, text=record.text, rules_version=record.rules_version, record_json=old_json))
+    engine.dispose()
+    with open_store(store_url) as upgraded:  # opening migrates to the newest revision
+        back = upgraded.get(record.id)
+        assert back.documents and all(d.issuer_code_expanded is None for d in back.documents)
+        assert back == record.model_copy(update={"documents": [
+            d.model_copy(update={"issuer_code_expanded": None}) for d in record.documents]})
+        assert json.loads(upgraded.get_json(record.id)) == json.loads(back.model_dump_json())
+
+
+def test_pages_as_json_are_the_records(filled):
+    records, cursor = filled.query(limit=2)
+    as_json, json_cursor = filled.query_json(limit=2)
+    assert json_cursor == cursor
+    assert [Record.model_validate_json(j.decode()) for j in as_json] == records
+    assert filled.get_json("no-such-id") is None

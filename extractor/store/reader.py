@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, select
+from sqlalchemy import Connection, LargeBinary, Select, Table, cast, func, select
 
 from ..record import Record
 from . import schema as s
@@ -38,14 +38,34 @@ _AWARDS = select(*(c for c in s.awards.c if c.name != "ord"))
 
 def load_records(connection: Connection, article_pks: Sequence[int]) -> list[Record]:
     """The records of these articles, in the order given (unknown pks are left out)."""
+    return [Record.model_validate_json(j) if isinstance(j, bytes) else j for j in _stored(connection, article_pks)]
+
+
+def load_record_json(connection: Connection, article_pks: Sequence[int]) -> list[bytes]:
+    """The records of these articles as UTF-8 JSON, in the order given, without building them: a
+    page of records is served as the JSON stored with each row, never decoded on the way."""
+    return [j if isinstance(j, bytes) else j.model_dump_json().encode() for j in _stored(connection, article_pks)]
+
+
+def _json_bytes(dialect: str):
+    """The record_json column read as UTF-8 bytes rather than decoded into a str."""
+    if dialect == "postgresql":
+        return func.convert_to(s.articles.c.record_json, "UTF8")
+    return cast(s.articles.c.record_json, LargeBinary)
+
+
+def _stored(connection: Connection, article_pks: Sequence[int]) -> list[bytes | Record]:
+    """Each article's stored record JSON, or its record rebuilt from the tables where a row has none."""
     if not article_pks:
         return []
     pks = list(article_pks)
-    stored = dict(connection.execute(select(s.articles.c.pk, s.articles.c.record_json)
+    stored = dict(connection.execute(select(s.articles.c.pk, _json_bytes(connection.dialect.name))
                                      .where(s.articles.c.pk.in_(pks))).all())
-    if stored and all(stored.values()):  # every row carries its record (written since migration 0002)
-        return [Record.model_validate_json(stored[pk]) for pk in pks if pk in stored]
-    return _rebuild_records(connection, pks)
+    missing = [pk for pk in pks if pk in stored and not stored[pk]]  # rows stored before migration 0002
+    if missing:
+        rebuilt = dict(zip(missing, _rebuild_records(connection, missing)))
+        stored.update(rebuilt)
+    return [stored[pk] for pk in pks if pk in stored]
 
 
 def _rebuild_records(connection: Connection, pks: list[int]) -> list[Record]:

@@ -12,7 +12,7 @@ from ..record import Record
 from . import queries
 from .engine import make_engine, migrate, write_transaction
 from .filters import ArticleQuery, decode_cursor, encode_cursor
-from .reader import load_records
+from .reader import load_record_json, load_records
 from .schema import articles
 from .views import DocumentView, OrganizationSummary, PersonSummary
 from .writer import insert_record
@@ -44,18 +44,32 @@ class Store:
             pk = connection.execute(select(articles.c.pk).where(articles.c.id == article_id)).scalar_one_or_none()
             return load_records(connection, [pk])[0] if pk is not None else None
 
+    def get_json(self, article_id: str) -> bytes | None:
+        """The stored record as UTF-8 JSON (what `get` returns, without building it)."""
+        with self._connection() as connection:
+            pk = connection.execute(select(articles.c.pk).where(articles.c.id == article_id)).scalar_one_or_none()
+            return load_record_json(connection, [pk])[0] if pk is not None else None
+
     def query(self, filters: ArticleQuery | None = None, cursor: str | None = None,
               limit: int = DEFAULT_PAGE) -> tuple[list[Record], str | None]:
         """A page of matching records and the cursor of the next page (None on the last page).
 
         Raises `InvalidCursor` for a cursor this store did not hand out.
         """
+        return self._page(load_records, filters, cursor, limit)
+
+    def query_json(self, filters: ArticleQuery | None = None, cursor: str | None = None,
+                   limit: int = DEFAULT_PAGE) -> tuple[list[bytes], str | None]:
+        """`query` with each record as its UTF-8 JSON: for serving pages without building records."""
+        return self._page(load_record_json, filters, cursor, limit)
+
+    def _page(self, load, filters: ArticleQuery | None, cursor: str | None, limit: int) -> tuple[list, str | None]:
         limit = max(1, min(limit, MAX_PAGE))
         after = decode_cursor(cursor) if cursor else None
         with self._connection() as connection:
             pks = queries.article_pks(connection, filters or ArticleQuery(), after, limit + 1)
-            records = load_records(connection, pks[:limit])
-        return records, encode_cursor(pks[limit - 1]) if len(pks) > limit else None
+            items = load(connection, pks[:limit])
+        return items, encode_cursor(pks[limit - 1]) if len(pks) > limit else None
 
     def document(self, number: str) -> DocumentView | None:
         """A document by number, with every stored article citing it ("9/NQ-CDVC" finds "09/NQ-CĐVC")."""
