@@ -438,3 +438,29 @@ def test_pages_as_json_are_the_records(filled):
     assert json_cursor == cursor
     assert [Record.model_validate_json(j.decode()) for j in as_json] == records
     assert filled.get_json("no-such-id") is None
+
+
+def test_put_many_stores_a_lot_in_one_go_and_tells_which_were_new(store):
+    corpus = [extract(p) for p in sorted(CORPUS.glob("*.txt"))[:6]]
+    assert store.put(corpus[0]) is True
+    assert store.put_many([*corpus, corpus[3]]) == [False, True, True, True, True, True, False]
+    assert store.count() == 6
+    for record in corpus:
+        assert store.get(record.id) == record
+    # the entity tables hold each entity once, however many articles of the lot name it
+    keys = [row["name_key"] for row in store.rows(schema.organizations)]
+    assert len(keys) == len(set(keys))
+
+
+def test_put_many_is_all_or_nothing(store, monkeypatch):
+    records = [extract(p) for p in sorted(CORPUS.glob("*.txt"))[:3]]
+
+    def fail(*_args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writer, "_days_covered", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.put_many(records)
+    monkeypatch.undo()
+    assert store.count() == 0
+    assert store.put_many(records) == [True, True, True]

@@ -29,7 +29,7 @@ from .executors import Executor, InlineExecutor, ProcessExecutor
 from .inputs import Item, iter_items
 from .ledger import Ledger
 from .progress import Progress, Tally
-from .targets import Target, check_store, open_target, sidecar_path, workers_write
+from .targets import Target, check_store, is_database_url, open_target, sidecar_path, workers_write
 from .work import Extracted, Failed, Outcome, Stored, process_chunk
 
 
@@ -138,7 +138,9 @@ def run_batch(settings: BatchSettings, stream: TextIO = sys.stderr) -> Tally:
         tally = Tally()
         checkpoints = Checkpoints(target, errors, ledger, tally, settings)
         progress = Progress(total, stream, every_seconds=settings.progress_seconds)
-        work = partial(process_chunk, options=settings.options, store_url=store_url)
+        # a store the run writes itself (SQLite) gets records prepared as rows by the workers
+        work = partial(process_chunk, options=settings.options, store_url=store_url,
+                       prepare=is_database_url(settings.out) and not store_url)
         pending = _pending(iter_items(settings.inputs, max_bytes=max_bytes), finished, tally)
         try:
             for outcomes in executor.map_unordered(work, _chunks(pending, settings.chunk_size)):

@@ -138,10 +138,26 @@ class StoreTarget:
         self.store = open_store(url)
 
     def write(self, records: list[Extracted]) -> int:
-        return sum(self.store.put(Record.model_validate_json(r.record_json)) for r in records)
+        return sum(put_records(self.store, records))
 
     def close(self) -> None:
         self.store.close()
+
+
+def put_records(store, records: list[Extracted]) -> list[bool]:
+    """`store.put_many` (one transaction for the lot: SQLite commits are the cost of a bulk run),
+    of the records as the workers prepared them; one put per record when the lot is refused, so
+    that one bad record fails alone."""
+    from sqlalchemy.exc import OperationalError
+
+    from ..store import StoreUnavailable
+
+    try:
+        return store.put_many([r.prepared or Record.model_validate_json(r.record_json) for r in records])
+    except (StoreUnavailable, OperationalError):
+        raise
+    except Exception:
+        return [store.put(Record.model_validate_json(r.record_json)) for r in records]
 
 
 def check_store(url: str) -> None:

@@ -12,6 +12,7 @@ Three different equalities, on purpose:
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -22,9 +23,18 @@ _MARKS = regex.compile(r"\p{Mn}+")
 _NON_WORDS = regex.compile(r"[^\w]+")
 
 
+# Names recur across an archive (the same bodies and places in article after article), so
+# their keys are cached; a whole text's search key is not.
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Identity of a named entity: case- and tone-style-insensitive."""
     return canon(name)
+
+
+@lru_cache(maxsize=65536)
+def name_search_key(name: str) -> str:
+    """`search_key` of a name."""
+    return search_key(name)
 
 
 def search_key(text: str) -> str:

@@ -15,7 +15,7 @@ from .filters import ArticleQuery, decode_cursor, encode_cursor
 from .reader import load_record_json, load_records
 from .schema import articles
 from .views import DocumentView, OrganizationSummary, PersonSummary
-from .writer import insert_record
+from .writer import PreparedRecord, insert_prepared, insert_record, prepare_record
 
 #: The store when no database URL is given: a SQLite file in the working folder.
 DEFAULT_URL = "sqlite:///vnextract.sqlite"
@@ -38,6 +38,16 @@ class Store:
         """Store a record in one transaction. True if stored now, False if its id was stored already."""
         with self._connection() as connection, write_transaction(connection):
             return insert_record(connection, record)
+
+    def put_many(self, records: list[Record | PreparedRecord]) -> list[bool]:
+        """Store records in one transaction, one statement per table for all of them (bulk runs);
+        for each, True if stored now. Either all are stored or, on an error, none. Records may
+        come prepared (`writer.prepare_record`, done where they were extracted)."""
+        if not records:
+            return []
+        prepared = [r if isinstance(r, PreparedRecord) else prepare_record(r) for r in records]
+        with self._connection() as connection, write_transaction(connection):
+            return insert_prepared(connection, prepared)
 
     def get(self, article_id: str) -> Record | None:
         with self._connection() as connection:

@@ -1,6 +1,6 @@
 """A record into rows, inside the caller's transaction.
 
-`insert_record` only ever runs in `engine.write_transaction`, so an exception anywhere in here
+`insert_prepared` only ever runs in `engine.write_transaction`, so an exception anywhere in here
 leaves nothing behind. Entities are found-or-created by key a table at a time (INSERT .. ON
 CONFLICT DO NOTHING, then SELECT), which stays right when two writers add the same new person
 at once.
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, tuple_
@@ -16,66 +18,106 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..record import Record
 from . import schema as s
-from .keys import document_key, name_key, search_key
+from .keys import document_key, name_key, name_search_key, search_key
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 Row = dict[str, Any]
 
 
+@dataclass
+class PreparedRecord:
+    """A record as rows, all but the keys only the database can give (the article's and the
+    entities' pks). Preparing is most of the work of a write and needs no connection, so a bulk
+    run prepares in its worker processes and leaves its single SQLite writer only the inserts.
+    Plain data: it pickles cheaply."""
+
+    id: str
+    article: Row
+    #: per entity family, (entity row, link row without its pks) for each entity of the record
+    entities: dict[str, list[tuple[Row, Row]]]
+    #: rows of the article's own tables (search entry, mentions, dates, awards) without article_pk
+    rows: dict[str, list[Row]]
+
+
+#: entity family -> (entity table, key columns, link table, link column)
+_ENTITIES = {
+    "people": (s.people, ("name_key",), s.article_people, "person_pk"),
+    "organizations": (s.organizations, ("name_key",), s.article_organizations, "organization_pk"),
+    "locations": (s.locations, ("name_key", "kind"), s.article_locations, "location_pk"),
+    "documents": (s.documents, ("key",), s.article_documents, "document_pk"),
+}
+#: Tables written after the articles and entities, in this order (the search entry first).
+_OWN_TABLES = (s.article_search, s.mentions, s.article_dates, s.awards)
+
+
+def prepare_record(record: Record, record_json: str | None = None) -> PreparedRecord:
+    """The record's rows; `record_json`, its JSON when the caller has made it already."""
+    article = {**record.model_dump(include={"id", "schema_version", "title", "published_at", "source", "authors",
+                                            "text", "encoding", "rules_version"}),
+               "published_on": _day(record.published_at), "record_json": record_json or record.model_dump_json()}
+    entities = {
+        "people": [({"name_key": name_key(p.name), "name": p.name, "search_key": name_search_key(p.name)},
+                    {"ord": i, "titles": p.titles, "organization": p.organization})
+                   for i, p in enumerate(record.people)],
+        "organizations": [({"name_key": name_key(o.name), "name": o.name, "search_key": name_search_key(o.name)},
+                           {"ord": i, "text": o.text, "abbreviation": o.abbreviation})
+                          for i, o in enumerate(record.organizations)],
+        "locations": [({"name_key": name_key(p.name), "kind": p.kind, "name": p.name,
+                        "search_key": name_search_key(p.name)}, {"ord": i, "current": p.current})
+                      for i, p in enumerate(record.locations)],
+        "documents": [({"key": document_key(d.number, d.type_code), "number": d.number},
+                       {"ord": i, **d.model_dump(exclude={"mentions"})}) for i, d in enumerate(record.documents)],
+    }
+    rows = {
+        s.article_search.name: [{"body": search_key(f"{record.title or ''}\n{record.text or ''}")}],
+        s.mentions.name: [{"family": family, "entity_ord": entity_ord, "ord": ord_, **m.model_dump()}
+                          for family in s.MENTION_FAMILIES
+                          for entity_ord, entity in enumerate(getattr(record, family))
+                          for ord_, m in enumerate(entity.mentions)],
+        s.article_dates.name: [{"ord": ord_, **d.model_dump(), **_days_covered(d.value, d.end_value)}
+                               for ord_, d in enumerate(record.dates)],
+        s.awards.name: [{"ord": ord_, **a.model_dump()} for ord_, a in enumerate(record.awards)],
+    }
+    return PreparedRecord(record.id, article, entities, rows)
+
+
 def insert_record(connection: Connection, record: Record) -> bool:
     """Store the record; False (and nothing written) when an article with its id is stored already."""
-    article_pk = _insert_article(connection, record)
-    if article_pk is None:
-        return False
-    rows: dict[Table, list[Row]] = {
-        s.article_search: [{"body": search_key(f"{record.title or ''}\n{record.text or ''}")}],
-        **_entity_links(connection, record),
-        s.mentions: [{"family": family, "entity_ord": entity_ord, "ord": ord_, **m.model_dump()}
-                     for family in s.MENTION_FAMILIES
-                     for entity_ord, entity in enumerate(getattr(record, family))
-                     for ord_, m in enumerate(entity.mentions)],
-        s.article_dates: [{"ord": ord_, **d.model_dump(), **_days_covered(d.value, d.end_value)}
-                          for ord_, d in enumerate(record.dates)],
-        s.awards: [{"ord": ord_, **a.model_dump()} for ord_, a in enumerate(record.awards)],
-    }
-    for table, table_rows in rows.items():
-        if table_rows:
-            connection.execute(insert(table), [{"article_pk": article_pk, **row} for row in table_rows])
-    return True
+    return insert_prepared(connection, [prepare_record(record)])[0]
 
 
-def _insert_article(connection: Connection, record: Record) -> int | None:
-    """The new article's pk, or None when its id is stored already."""
-    values = record.model_dump(include={"id", "schema_version", "title", "published_at", "source", "authors",
-                                        "text", "encoding", "rules_version"})
+def insert_prepared(connection: Connection, records: list[PreparedRecord]) -> list[bool]:
+    """Store the records with one statement per table for all of them; for each, whether it was
+    new (False: an article with its id was stored already, or came earlier in `records`)."""
+    article_pks = _insert_articles(connection, records)
+    stored = [(record, pk) for record, pk in zip(records, article_pks) if pk is not None]
+    rows: defaultdict[Table, list[Row]] = defaultdict(list)
+    for family, (table, key, link_table, link_column) in _ENTITIES.items():
+        pks = iter(_entity_pks(connection, table, key, [e for r, _ in stored for e, _ in r.entities[family]]))
+        for record, article_pk in stored:
+            rows[link_table].extend({"article_pk": article_pk, link_column: next(pks), **link}
+                                    for _, link in record.entities[family])
+    for table in _OWN_TABLES:
+        rows[table] = [{"article_pk": article_pk, **row} for record, article_pk in stored for row in record.rows[table.name]]
+    for table in (s.article_search, *(link for _, _, link, _ in _ENTITIES.values()), *_OWN_TABLES[1:]):
+        if rows[table]:
+            connection.execute(insert(table), rows[table])
+    return [pk is not None for pk in article_pks]
+
+
+def _insert_articles(connection: Connection, records: list[PreparedRecord]) -> list[int | None]:
+    """Each new article's pk, or None when its id is stored already (or repeats an earlier one)."""
+    values, seen = [], set()
+    for record in records:
+        if record.id not in seen:
+            seen.add(record.id)
+            values.append(record.article)
     statement = (_DIALECT_INSERT[connection.dialect.name](s.articles)
-                 .values(**values, published_on=_day(record.published_at), record_json=record.model_dump_json())
                  .on_conflict_do_nothing(index_elements=["id"])
-                 .returning(s.articles.c.pk))
-    return connection.execute(statement).scalar_one_or_none()
-
-
-def _entity_links(connection: Connection, record: Record) -> dict[Table, list[Row]]:
-    """The article's link rows (without article_pk) to its people, organisations, places and documents."""
-    people = _entity_pks(connection, s.people, ("name_key",), [
-        {"name_key": name_key(p.name), "name": p.name, "search_key": search_key(p.name)} for p in record.people])
-    organizations = _entity_pks(connection, s.organizations, ("name_key",), [
-        {"name_key": name_key(o.name), "name": o.name, "search_key": search_key(o.name)} for o in record.organizations])
-    places = _entity_pks(connection, s.locations, ("name_key", "kind"), [
-        {"name_key": name_key(p.name), "kind": p.kind, "name": p.name, "search_key": search_key(p.name)}
-        for p in record.locations])
-    documents = _entity_pks(connection, s.documents, ("key",), [
-        {"key": document_key(d.number, d.type_code), "number": d.number} for d in record.documents])
-    return {
-        s.article_people: [{"ord": i, "person_pk": pk, "titles": p.titles, "organization": p.organization}
-                           for i, (p, pk) in enumerate(zip(record.people, people))],
-        s.article_organizations: [{"ord": i, "organization_pk": pk, "text": o.text, "abbreviation": o.abbreviation}
-                                  for i, (o, pk) in enumerate(zip(record.organizations, organizations))],
-        s.article_locations: [{"ord": i, "location_pk": pk, "current": p.current}
-                              for i, (p, pk) in enumerate(zip(record.locations, places))],
-        s.article_documents: [{"ord": i, "document_pk": pk, **d.model_dump(exclude={"mentions"})}
-                              for i, (d, pk) in enumerate(zip(record.documents, documents))],
-    }
+                 .returning(s.articles.c.id, s.articles.c.pk))
+    # one multi-row INSERT; rows that conflicted return nothing, so the new ones are told by id
+    new = dict(connection.execute(statement, values).all()) if values else {}
+    return [new.pop(record.id, None) for record in records]  # popped: a repeat later in the batch is not new
 
 
 def _entity_pks(connection: Connection, table: Table, key: tuple[str, ...], rows: list[Row]) -> list[int]:
@@ -86,9 +128,11 @@ def _entity_pks(connection: Connection, table: Table, key: tuple[str, ...], rows
     def key_of(row: Row) -> tuple:
         return tuple(row[name] for name in key)
 
-    # in key order, so that concurrent writers take the rows' locks in one order and never deadlock
+    # each entity once, in key order, so that concurrent writers take the rows' locks in one
+    # order and never deadlock
+    unique = {key_of(row): row for row in rows}
     connection.execute(_DIALECT_INSERT[connection.dialect.name](table).on_conflict_do_nothing(),
-                       sorted(rows, key=key_of))
+                       [unique[k] for k in sorted(unique)])
     key_columns = [table.c[name] for name in key]
     found = {tuple(found[1:]): found[0] for found in connection.execute(
         select(table.c.pk, *key_columns).where(tuple_(*key_columns).in_({key_of(row) for row in rows})))}
