@@ -189,8 +189,7 @@ def _prepared(method: str, path: str, body: dict | None) -> bytes:
 async def _level(base_url: str, method: str, path: str, bodies: list[dict], clients: int, budget: int,
                  seconds: float) -> Level:
     port = int(base_url.rsplit(":", 1)[1])
-    requests = [_prepared(method, path, body if method == "POST" else None) for body in bodies] \
-        if method == "POST" else [_prepared(method, path, None)]
+    requests = [_prepared(method, path, body) for body in bodies] if method == "POST" else [_prepared(method, path, None)]
     connections = [_Connection(LOOPBACK, port) for _ in range(clients)]
     latencies: list[float] = []
     failures = 0

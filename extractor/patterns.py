@@ -52,6 +52,13 @@ def windows(text: str, anchor: regex.Pattern, before: int, after: int, *, whole_
     return out
 
 
+def skip_blanks(text: str, pos: int) -> int:
+    """The index of the first character at or after `pos` that is not a space or a tab."""
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
 _LETTERS = regex.compile(r"\p{L}*")
 
 

@@ -16,7 +16,7 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import Hit, longest
-from ..patterns import PhraseMatcher, alt, letter_run
+from ..patterns import PhraseMatcher, alt, skip_blanks
 from ..rulebook import OrgHead, Rulebook
 
 _TOKEN = regex.compile(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
@@ -33,9 +33,8 @@ class _Compiled:
     title: PhraseMatcher
     domain: PhraseMatcher
     list_next: regex.Pattern
-    two_word_levels: regex.Pattern
+    two_word_levels: PhraseMatcher
     # cheap necessary conditions, checked before the regexes they guard
-    two_word_heads: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -51,8 +50,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         domain=PhraseMatcher(o.domains, ignore_case=True),
         # "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
         list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
-        two_word_levels=regex.compile(rf"[ \t]+{alt(lv.word for lv in o.levels if ' ' in lv.word)}(?!\p{{L}})", regex.IGNORECASE),
-        two_word_heads=frozenset(letter_run(lv.word).lower() for lv in o.levels if " " in lv.word),
+        two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
     )
 
 
@@ -106,14 +104,14 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             pos = m.end()
             continue
         # "thành phố", "thị xã", "thị trấn"
-        two_words = c.two_word_levels.match(text, pos) if (low if low.isalpha() else letter_run(low)) in c.two_word_heads else None
+        two_words = c.two_word_levels.match(text, ws, w)
         if low in c.levels or two_words:
             if two_words:
                 m = two_words
             end = pos = m.end()
             after_level = True
             tokens += 1
-            hit = place_hits.get(_skip_space(text, pos))
+            hit = place_hits.get(skip_blanks(text, pos))
             if hit:  # a gazetteer place after the level word: exactly that name
                 end = pos = hit.end
                 after_level = False
@@ -147,22 +145,17 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
         nxt = c.list_next.match(text, pos)
         if not nxt:
             return None
-        head = head_hits.get(_skip_space(text, nxt.end()))
+        head = head_hits.get(skip_blanks(text, nxt.end()))
         if head is None:
             return None
         end, _ = _extend(text, head.end, c, place_hits, head_hits)
         if end > head.end:
             tail = text[head.end:end]
             level = _TOKEN.match(tail)
-            return tail if level and (level.group("w").lower() in c.levels or c.two_word_levels.match(tail)) else None
+            return tail if level and (level.group("w").lower() in c.levels
+                                      or c.two_word_levels.match(tail, level.start("w"), level.group("w"))) else None
         pos = head.end
     return None
-
-
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
-    return pos
 
 
 def _run_length(text: str, pos: int) -> int:

@@ -15,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from ..doc import Doc, Span
-from ..patterns import PhraseMatcher, alt
+from ..patterns import PhraseMatcher, alt, skip_blanks
 from ..rulebook import Rulebook
 
 _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
@@ -75,18 +75,12 @@ def _trim(text: str, start: int, end: int, c: _Compiled) -> int:
 
 def _titles_after(text: str, end: int, c: _Compiled) -> list[str]:
     sep = _TITLE_SEP.match(text, end)
-    pos = sep.end() if sep else _skip(text, end)
+    pos = sep.end() if sep else skip_blanks(text, end)
     if not c.title_start.match(text, pos):
         return []
     stop = c.title_end.search(text, pos)
     phrase = text[pos: stop.start() if stop else min(len(text), pos + 160)].strip(" ,)")
     return [t.strip() for t in _TITLE_SPLIT.split(phrase) if t.strip()]
-
-
-def _skip(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
-    return pos
 
 
 def _back(text: str, pos: int) -> int:
