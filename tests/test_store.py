@@ -452,6 +452,24 @@ def test_put_many_stores_a_lot_in_one_go_and_tells_which_were_new(store):
     assert len(keys) == len(set(keys))
 
 
+def test_a_row_the_database_refuses_mid_write_is_a_database_error_and_leaves_nothing(tmp_path, monkeypatch):
+    """PostgreSQL takes the bulk of a record's rows by COPY, outside SQLAlchemy's statements:
+    its refusals must still reach callers as SQLAlchemy errors (the batch tells a refused record
+    from a lost database by them), and roll the whole write back."""
+    from sqlalchemy.exc import DataError
+
+    with _fresh_url("postgresql", tmp_path) as url, open_store(url) as store:
+        monkeypatch.setattr(writer, "_json_text", lambda _value: "{not json")  # a person's titles
+        with pytest.raises(DataError, match="json"):
+            store.put(hai_duong())
+        monkeypatch.undo()
+        assert store.count() == 0
+        assert all(list(store.rows(table)) == [] for table in schema.metadata.sorted_tables
+                   if table is not schema.article_search)
+        assert store.put(hai_duong()) is True
+        assert store.get("hai-duong") == hai_duong()
+
+
 def test_put_many_is_all_or_nothing(store, monkeypatch):
     records = [extract(p) for p in sorted(CORPUS.glob("*.txt"))[:3]]
 

@@ -8,7 +8,6 @@ so it is reported like any failed article instead of stopping the run.
 """
 from __future__ import annotations
 
-import json
 import tarfile
 import zipfile
 import zlib
@@ -16,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from ..input import ARTICLE_SUFFIXES, HTML_SUFFIXES
 
@@ -109,8 +110,8 @@ def _iter_jsonl(path: Path, max_bytes: int) -> Iterator[Item]:
                 continue
             key, source = f"{base}#{number}", {"path": str(path), "line": number}
             try:
-                obj = json.loads(line)
-            except ValueError as e:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as e:
                 yield Unreadable(key, f"line {number} is not JSON: {e}", source)
                 continue
             if not isinstance(obj, dict):
