@@ -180,7 +180,7 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
     """Run the HTTP service (OpenAPI docs at /docs); keys for writes come from VNEXTRACT_API_KEYS.
 
     One server process answers every request and hands extraction to worker processes, one
-    queue for all of them (extractor/processes.py)."""
+    queue for all of them (extractor/http/processes.py)."""
     import uvicorn
 
     # the app reads its settings from the environment

@@ -1,4 +1,4 @@
-"""extract() in worker processes (extractor/processes.py), alone and behind the service."""
+"""extract() in worker processes (extractor/http/processes.py), alone and behind the service."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from extractor import extract
 from extractor.errors import EmptyInput
-from extractor.processes import ExtractionProcesses, WorkerFailed, run_task
+from extractor.http.processes import ExtractionProcesses, WorkerFailed, run_task
 from service import Settings, create_app
 
 ARTICLE = ("Ngày 28/7/2022, Công đoàn Viên chức tỉnh Hải Dương tổ chức Hội nghị. 2 tập thể, 5 cá nhân được "

@@ -22,12 +22,12 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors
-from .api import extract
-from .errors import ExtractionError
-from .options import ExtractOptions
-from .record import Record
-from .tags import tagged_post
+from .. import errors
+from ..api import extract
+from ..errors import ExtractionError
+from ..options import ExtractOptions
+from ..record import Record
+from ..tags import tagged_post
 
 _LENGTH = struct.Struct("!I")
 _OK, _EXTRACTION_ERROR, _FAILURE = b"0", b"1", b"2"

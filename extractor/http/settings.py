@@ -1,0 +1,31 @@
+"""The service's configuration, read from the environment."""
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from ..store import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    """The service's configuration, from environment variables of these names."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(DEFAULT_URL, alias="DATABASE_URL")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="VNEXTRACT_API_KEYS", description="Comma-separated keys that may write")
+    read_keys_required: bool = Field(False, alias="VNEXTRACT_READ_KEYS_REQUIRED")
+    max_body_bytes: int = Field(2_000_000, alias="VNEXTRACT_MAX_BODY_BYTES", gt=0)
+    extract_processes: int = Field(default_factory=lambda: os.cpu_count() or 1, alias="VNEXTRACT_EXTRACT_PROCESSES", ge=0,
+                                   description="Worker processes running extract(); 0 runs it in the server process")
+    extract_timeout: float = Field(60.0, alias="VNEXTRACT_EXTRACT_TIMEOUT", gt=0,
+                                   description="Seconds one article may take before its worker is replaced")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return [k.strip() for k in value.split(",") if k.strip()] if isinstance(value, str) else value
