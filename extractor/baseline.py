@@ -8,13 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .bench import load_texts
+from .extras import require
 
 _FIELD = {"PER": "people", "ORG": "organizations", "LOC": "locations"}
 
 
 def underthesea_entities(text: str) -> dict[str, list[str]]:
-    from underthesea import ner, sent_tokenize
-
+    underthesea = require("underthesea", "bench", "the underthesea baseline")
+    ner, sent_tokenize = underthesea.ner, underthesea.sent_tokenize
     found: dict[str, list[str]] = {f: [] for f in _FIELD.values()}
     for sentence in sent_tokenize(text):
         current, label = [], None

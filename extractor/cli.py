@@ -1,18 +1,97 @@
-"""The `vnextract` command: argument parsing only; every subcommand calls the library."""
+"""The `vnextract` command: argument parsing only; every subcommand calls the library.
+
+Exit status: 0 when every article succeeded, 1 when any failed (the summary says how many and
+where they are listed), 2 when the command cannot run as given (a usage error, a store that
+cannot be opened, an optional part not installed), 130 when interrupted (Ctrl-C).
+"""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records from Vietnamese news articles.")
-
+from . import __version__
+from .extras import MissingExtra, require
 from .input import ARTICLE_SUFFIXES
+
+log = logging.getLogger("vnextract")
+
+#: Exit statuses (module docstring).
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+class _ReadableHelp:
+    """Help as click users know it: `--jobs N`, `INPUT...`, flags bare, instead of typer's
+    `<int>`, `<list[Path]>` and `<bool>` after every name."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperArgument):
+                name = param.metavar or param.name.upper()
+                usage = (name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else "")
+                param.display_type_rich = lambda ctx: None
+                param._usage_display_name = lambda usage=usage: usage
+            elif getattr(param, "metavar", "") is None:
+                param.metavar = "" if param.is_flag else param.name.upper().replace("_", "-")
+        return params
+
+
+class _Command(_ReadableHelp, TyperCommand):
+    pass
+
+
+class _Group(_ReadableHelp, TyperGroup):
+    pass
+
+
+class _Typer(typer.Typer):
+    def command(self, *args: Any, cls: type[TyperCommand] = _Command, **kwargs: Any):
+        return super().command(*args, cls=cls, **kwargs)
+
+
+app = _Typer(cls=_Group, no_args_is_help=True, help="Structured records from Vietnamese news articles.")
+
+#: What the global options asked for; set by `_options` before any command runs.
+_VERBOSITY = {"quiet": False, "verbose": False}
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"vnextract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final summary")] = False,
+             verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also log what each step does")] = False,
+             version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                                   help="Print the version and exit")] = False) -> None:
+    """Structured records from Vietnamese news articles."""
+    if quiet and verbose:
+        raise typer.BadParameter("give --quiet or --verbose, not both")
+    logging.basicConfig(level=logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    _VERBOSITY.update(quiet=quiet, verbose=verbose)
+
+
+def _quiet() -> bool:
+    """--quiet was given (no progress, no per-article lines)."""
+    return _VERBOSITY["quiet"]
+
+
+def _interrupted(resumable: bool) -> typer.Exit:
+    """Ctrl-C: say where things stand, exit 130."""
+    print("\ninterrupted" + ("; run the same command again to resume: what is stored stays stored, "
+                               "and finished articles are not redone" if resumable else ""), file=sys.stderr)
+    return typer.Exit(EXIT_INTERRUPTED)
 
 
 def _article_paths(paths: list[Path]) -> list[Path]:
@@ -32,7 +111,7 @@ def _default_bench_paths() -> list[Path]:
 
 
 @app.command()
-def extract(paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .html)")],
+def extract(paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Article files or folders (.txt, .html)")],
             text: Annotated[bool, typer.Option("--text/--no-text", help="Include the article text in each record")] = False) -> None:
     """Print one record per article as JSON lines, with source.path set."""
     from .api import extract as extract_one
@@ -40,17 +119,23 @@ def extract(paths: Annotated[list[Path], typer.Argument(help="Article files or f
     from .options import ExtractOptions
 
     options = ExtractOptions(include_text=text)
+    files = _article_paths(paths)
     failed = 0
-    for p in _article_paths(paths):
-        try:
-            record = extract_one(p, options=options)
-        except (ExtractionError, OSError) as e:
-            failed += 1
-            print(f"error: {getattr(e, 'message', e)}", file=sys.stderr)
-            continue
-        sys.stdout.write(record.model_dump_json(exclude_none=False) + "\n")
+    try:
+        for p in files:
+            try:
+                record = extract_one(p, options=options)
+            except (ExtractionError, OSError) as e:
+                failed += 1
+                print(f"error: {getattr(e, 'message', e)}", file=sys.stderr)
+                continue
+            log.info("extracted %s", p)
+            sys.stdout.write(record.model_dump_json(exclude_none=False) + "\n")
+    except KeyboardInterrupt:
+        raise _interrupted(resumable=False)
     if failed:
-        raise typer.Exit(1)
+        print(f"{failed} of {len(files)} article(s) failed (listed above)", file=sys.stderr)
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command("eval")
@@ -116,17 +201,17 @@ def bench(paths: Annotated[Optional[list[Path]], typer.Argument(help="Articles o
 
 
 @app.command()
-def batch(inputs: Annotated[list[Path], typer.Argument(help="Articles, folders, .jsonl, .zip, .tar.gz and WARC files")],
-          out: Annotated[str, typer.Option("--out", help="A database URL (the store), a .jsonl file or a Parquet folder")],
-          jobs: Annotated[Optional[int], typer.Option(help="Processes (or Dask local workers); default: all cores")] = None,
-          dask: Annotated[Optional[str], typer.Option("--dask", help="'local': run on a Dask LocalCluster")] = None,
-          scheduler: Annotated[Optional[str], typer.Option(help="Run on this Dask scheduler, e.g. tcp://host:8786")] = None,
-          ledger: Annotated[Optional[Path], typer.Option(help="Ledger of finished sources (default: beside the target)")] = None,
-          errors: Annotated[Optional[Path], typer.Option(help="Errors file, JSONL (default: beside the target)")] = None,
+def batch(inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Articles, folders, .jsonl, .zip, .tar.gz and WARC files")],
+          out: Annotated[str, typer.Option("--out", metavar="TARGET", help="A database URL (the store), a .jsonl file or a Parquet folder")],
+          jobs: Annotated[Optional[int], typer.Option(metavar="N", help="Processes (or Dask local workers); default: all cores")] = None,
+          dask: Annotated[Optional[str], typer.Option("--dask", metavar="local", help="'local': run on a Dask LocalCluster")] = None,
+          scheduler: Annotated[Optional[str], typer.Option(metavar="ADDRESS", help="Run on this Dask scheduler, e.g. tcp://host:8786")] = None,
+          ledger: Annotated[Optional[Path], typer.Option(metavar="FILE", help="Ledger of finished sources (default: beside the target)")] = None,
+          errors: Annotated[Optional[Path], typer.Option(metavar="FILE", help="Errors file, JSONL (default: beside the target)")] = None,
           text: Annotated[bool, typer.Option("--text/--no-text", help="Include the article text in each record")] = True,
-          flush_every: Annotated[int, typer.Option(help="Results per checkpoint at most")] = 200) -> None:
+          flush_every: Annotated[int, typer.Option(metavar="N", help="Results per checkpoint at most")] = 200) -> None:
     """Extract every article into the store, JSONL or Parquet. Run the same command again to resume."""
-    from .batch import BatchSettings, run_batch
+    from .batch import BatchSettings
     from .batch.dask_runner import LOCAL
     from .options import ExtractOptions
 
@@ -137,10 +222,36 @@ def batch(inputs: Annotated[list[Path], typer.Argument(help="Articles, folders, 
     settings = BatchSettings(inputs=inputs, out=out, jobs=jobs or os.cpu_count() or 1, dask=scheduler or dask,
                              ledger=ledger, errors=errors, options=ExtractOptions(include_text=text),
                              flush_every=flush_every)
-    tally = run_batch(settings)
+    _run_batch(settings)
+
+
+def _run_batch(settings) -> None:
+    """Run a batch and end the command as the module docstring says: 1 if any article failed
+    (the summary names the count and the errors file), 130 on Ctrl-C (the same command resumes)."""
+    from .batch import run_batch
+
+    log.info("batch: %s -> %s; %d process(es); ledger %s; errors %s", " ".join(map(str, settings.inputs)),
+             settings.out, settings.jobs, settings.ledger_path, settings.errors_path)
+    try:
+        with open(os.devnull, "w") if _quiet() else _stderr() as progress:
+            tally = run_batch(settings, progress)
+    except KeyboardInterrupt:
+        raise _interrupted(resumable=True)
     print(tally.summary())
     if tally.failed:
-        print(f"failures are listed in {settings.errors_path}", file=sys.stderr)
+        print(f"{tally.failed} article(s) failed; each is listed with its reason in {settings.errors_path}",
+              file=sys.stderr)
+        raise typer.Exit(EXIT_FAILED)
+
+
+class _stderr:
+    """sys.stderr as a context manager that leaves it open."""
+
+    def __enter__(self):
+        return sys.stderr
+
+    def __exit__(self, *exc) -> None:
+        return None
 
 
 class OutputFormat(str, Enum):
@@ -156,7 +267,7 @@ class ExportFormat(str, Enum):
 
 #: The store's database URL option of the store commands (None: the store's default).
 StoreUrl = Annotated[Optional[str], typer.Option(
-    "--db", envvar="DATABASE_URL", show_default=False,
+    "--db", envvar="DATABASE_URL", show_default=False, metavar="URL",
     help="Store database URL: sqlite:///FILE or postgresql://USER@HOST/DB "
          "[default: $DATABASE_URL, else sqlite:///vnextract.sqlite]")]
 
@@ -172,9 +283,9 @@ def _open_store(url: Optional[str]):
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-          processes: Annotated[Optional[int], typer.Option(
+def serve(host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on")] = 8000,
+          processes: Annotated[Optional[int], typer.Option(metavar="N",
               help="Extraction worker processes (default: one per core; 0 extracts in the server process)")] = None,
           db: StoreUrl = None) -> None:
     """Run the HTTP service (OpenAPI docs at /docs); keys for writes come from VNEXTRACT_API_KEYS.
@@ -188,7 +299,9 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
         os.environ["DATABASE_URL"] = db
     if processes is not None:
         os.environ["VNEXTRACT_EXTRACT_PROCESSES"] = str(processes)
-    uvicorn.run("service:app", host=host, port=port)
+    # the factory, not the top-level `service` module: an installed package is run from any folder
+    level = "warning" if _VERBOSITY["quiet"] else "debug" if _VERBOSITY["verbose"] else "info"
+    uvicorn.run("extractor.http:create_app", factory=True, host=host, port=port, log_level=level)
 
 
 @app.command()
@@ -210,7 +323,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Article files or fo
 
 @app.command()
 def query(db: StoreUrl = None,
-          q: Annotated[Optional[str], typer.Option(help="Words of the title or text (all must occur)")] = None,
+          q: Annotated[Optional[str], typer.Option("--search", metavar="WORDS", help="Words of the title or text (all must occur)")] = None,
           person: Annotated[Optional[str], typer.Option(help="Part of a person's name")] = None,
           organization: Annotated[Optional[str], typer.Option(help="Part of an organisation's name")] = None,
           document: Annotated[Optional[str], typer.Option(help="A cited document's number, e.g. 9/NQ-CDVC")] = None,
@@ -271,6 +384,7 @@ def bench_service(processes: Annotated[int, typer.Option(help="Extraction worker
                   seconds: Annotated[float, typer.Option(help="Seconds per endpoint and concurrency level")] = 15.0
                   ) -> None:
     """p50 and p99 latency of the HTTP service at 1, 8 and 32 clients, on 127.0.0.1 only."""
+    require("httpx", "bench", "bench-service")
     from .latency import format_levels, run_latency_benchmark
 
     folders = _default_bench_paths()
@@ -285,7 +399,11 @@ def bench_service(processes: Annotated[int, typer.Option(help="Extraction worker
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except MissingExtra as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
 
 
 if __name__ == "__main__":

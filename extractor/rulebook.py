@@ -10,6 +10,7 @@ import hashlib
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -226,12 +227,14 @@ _FILES = {
 }
 
 
-def rules_dir() -> Path:
-    """The rules/ folder: beside the package in a checkout, or installed as extractor.rules."""
-    here = Path(__file__).resolve().parent.parent / "rules"
-    if here.is_dir():
-        return here
-    return Path(str(resources.files("extractor.rules")))
+def rules_dir() -> Traversable:
+    """Where the rules are: the package data `extractor.rules` of an installed wheel (read through
+    importlib.resources, so it need not be a folder on disk), else the checkout's rules/ folder,
+    which an editable install leaves beside the package."""
+    try:
+        return resources.files("extractor.rules")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
 
 
 #: libyaml's safe loader where PyYAML was built with it: the same documents, parsed ten times
@@ -242,7 +245,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class Rulebook:
     """All rule tables, validated. Build with `load_rules()`; it is cached per process."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Traversable):
         self.folder = folder
         digest = hashlib.sha256()
         for name, model in _FILES.items():

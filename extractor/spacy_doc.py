@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans, get_words_and_spaces
-from spacy.vocab import Vocab
+from .extras import require
+
+spacy = require("spacy", "spacy", "the spaCy view of a record")
+from spacy.language import Language  # noqa: E402 (after the check that names the extra)
+from spacy.tokens import Doc, Span  # noqa: E402
+from spacy.util import filter_spans, get_words_and_spaces  # noqa: E402
+from spacy.vocab import Vocab  # noqa: E402
 
 LABELS = {"dates": "DATE", "organizations": "ORG", "people": "PERSON", "locations": "LOC",
           "documents": "DOCUMENT", "awards": "AWARD"}

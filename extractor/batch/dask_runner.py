@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+from ..extras import require
 from .executors import TASKS_PER_WORKER, bounded_unordered
 
 T = TypeVar("T")
@@ -19,8 +20,8 @@ LOCAL = "local"
 class DaskExecutor:
     def __init__(self, address: str, *, local_workers: int):
         """`address` is "local" (a LocalCluster of `local_workers` processes) or a scheduler address."""
-        from distributed import Client, LocalCluster
-
+        distributed = require("distributed", "cluster", "running a batch on Dask")
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
         self._cluster = None
         if address == LOCAL:
             # one thread per worker: extraction holds the GIL, so parallelism comes from processes

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..store import open_store
+from .docs import install_docs
 from .limits import BodySizeLimit
 from .problems import install_problem_handlers
 from .processes import ExtractionProcesses
@@ -36,12 +37,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.store_threads.shutdown()
             app.state.store.close()
 
-    app = FastAPI(title="vnextract", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="vnextract", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Structured records (dates, documents, awards, people, organisations, places) "
                               "from Vietnamese public-sector and trade-union news.")
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
+    install_docs(app)
     for routes in (extract, store, operations):
         app.include_router(routes.router)
     return app
