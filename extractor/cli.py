@@ -77,8 +77,14 @@ def _options(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print on
     """Structured records from Vietnamese news articles."""
     if quiet and verbose:
         raise typer.BadParameter("give --quiet or --verbose, not both")
-    logging.basicConfig(level=logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # the package's logger only (a library's users keep their own logging), to this run's stderr
+    for old in [h for h in log.handlers if getattr(h, "_vnextract_cli", False)]:
+        log.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler._vnextract_cli = True
+    log.addHandler(handler)
+    log.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
     _VERBOSITY.update(quiet=quiet, verbose=verbose)
 
 
