@@ -307,7 +307,11 @@ def serve(host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to 
         os.environ["VNEXTRACT_EXTRACT_PROCESSES"] = str(processes)
     # the factory, not the top-level `service` module: an installed package is run from any folder
     level = "warning" if _VERBOSITY["quiet"] else "debug" if _VERBOSITY["verbose"] else "info"
-    uvicorn.run("extractor.http:create_app", factory=True, host=host, port=port, log_level=level)
+    from .http.observability import log_request_ids, uvicorn_log_config
+
+    log_request_ids()  # every log line names its request (`[-]` outside one)
+    uvicorn.run("extractor.http:create_app", factory=True, host=host, port=port, log_level=level,
+                log_config=uvicorn_log_config())
 
 
 @app.command()

@@ -120,7 +120,7 @@ def test_serve_runs_the_app_with_the_store_given(monkeypatch, db):
     import uvicorn
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
+    monkeypatch.setattr(uvicorn, "run", lambda app, log_config, **kwargs: calls.append((app, kwargs)))
     monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.sqlite")  # restored after the test; --db wins
     monkeypatch.setenv("VNEXTRACT_EXTRACT_PROCESSES", "7")  # restored after the test; --processes wins
     assert _run("serve", "--port", "8123", "--db", db, "--processes", "3").exit_code == 0

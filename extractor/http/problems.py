@@ -85,7 +85,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, e: StarletteHTTPException) -> JSONResponse:
-        return problem_response(make_problem(e.status_code, str(e.detail), request.url.path))
+        response = problem_response(make_problem(e.status_code, str(e.detail), request.url.path))
+        response.headers.update(e.headers or {})  # 405's Allow, 401's WWW-Authenticate
+        return response
 
     @app.exception_handler(InvalidCursor)
     async def _cursor(request: Request, e: InvalidCursor) -> JSONResponse:

@@ -19,8 +19,9 @@ import multiprocessing
 import signal
 import socket
 import struct
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from ..api import extract
@@ -28,6 +29,9 @@ from ..errors import ExtractionError
 from ..options import ExtractOptions
 from ..record import Record
 from ..tags import tagged_post
+
+if TYPE_CHECKING:
+    from .observability import Metrics
 
 _LENGTH = struct.Struct("!I")
 _OK, _EXTRACTION_ERROR, _FAILURE = b"0", b"1", b"2"
@@ -84,8 +88,8 @@ class _Worker:
 class ExtractionProcesses:
     """A fixed number of worker processes running extract(), used from one asyncio event loop."""
 
-    def __init__(self, processes: int, timeout: float = 60.0):
-        self.processes, self.timeout = processes, timeout
+    def __init__(self, processes: int, timeout: float = 60.0, metrics: Metrics | None = None):
+        self.processes, self.timeout, self.metrics = processes, timeout, metrics
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._replacing: set[asyncio.Task] = set()
@@ -100,12 +104,24 @@ class ExtractionProcesses:
         """The task's JSON for the article. Raises the `ExtractionError` extract() raised, or
         `WorkerFailed` when the worker died or overran the time limit."""
         if self.processes == 0:
-            return run_task(task, article)
-        worker = await self._idle.get()
+            started = time.perf_counter()
+            try:
+                return run_task(task, article)
+            finally:
+                self._observe(task, started)
+        if self.metrics:
+            self.metrics.queue_depth.inc()
+        try:
+            worker = await self._idle.get()
+        finally:
+            if self.metrics:
+                self.metrics.queue_depth.dec()
+        started = time.perf_counter()
         try:
             request = json.dumps({"task": task, "article": article}).encode()  # ASCII: lone surrogates too
             worker.writer.write(_LENGTH.pack(len(request)) + request)
             reply = await asyncio.wait_for(self._reply(worker), self.timeout)
+            self._observe(task, started)
         except BaseException as e:
             # the worker is dead, stuck, or holds the reply of a request given up on: replace it
             self._replace(worker)
@@ -122,6 +138,10 @@ class ExtractionProcesses:
         if status == _EXTRACTION_ERROR and isinstance(error, type) and issubclass(error, ExtractionError):
             raise error(failure["message"])
         raise RuntimeError(f"extraction failed in a worker: {failure['error']}: {failure['message']}")
+
+    def _observe(self, task: str, started: float) -> None:
+        if self.metrics:
+            self.metrics.extraction.labels(task).observe(time.perf_counter() - started)
 
     async def record(self, article: dict[str, Any]) -> Record:
         return Record.model_validate_json(await self.run("record", article))
@@ -154,6 +174,8 @@ class ExtractionProcesses:
 
     def _replace(self, worker: _Worker) -> None:
         self._stop(worker)
+        if self.metrics:
+            self.metrics.worker_restarts.inc()
 
         async def replace() -> None:
             fresh = await self._spawn()

@@ -24,8 +24,11 @@ class Settings(BaseSettings):
                                    description="Worker processes running extract(); 0 runs it in the server process")
     extract_timeout: float = Field(60.0, alias="VNEXTRACT_EXTRACT_TIMEOUT", gt=0,
                                    description="Seconds one article may take before its worker is replaced")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="VNEXTRACT_CORS_ORIGINS",
+        description="Comma-separated origins whose pages may call the API from a browser (default: none)")
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return [k.strip() for k in value.split(",") if k.strip()] if isinstance(value, str) else value
