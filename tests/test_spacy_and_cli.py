@@ -15,14 +15,14 @@ TEXT = ("Ngày 28/7/2022, Công đoàn Viên chức tỉnh Hải Dương tổ ch
 def test_nlp_puts_the_record_on_a_spacy_doc():
     from spacy import displacy
 
-    from extractor.spacy_doc import nlp
+    from extractor.spacy_doc import nlp, record_of
 
     doc = nlp()(TEXT)
     assert doc.text == TEXT
     assert {(e.text, e.label_) for e in doc.ents} >= {("28/7/2022", "DATE"), ("Vũ Minh Dũng", "PERSON"),
                                                        ("Công đoàn Viên chức tỉnh Hải Dương", "ORG")}
     assert any(s.label_ == "AWARD" for s in doc.spans["vnextract"])
-    assert doc._.record.awards[0].collectives == 3
+    assert record_of(doc).awards[0].collectives == 3
     assert "Vũ Minh Dũng" in displacy.render(doc, style="ent")
     assert "Công đoàn" in [t.text for t in doc]  # tokens are words (underthesea), not syllables
 
