@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test bench eval
+.PHONY: setup run test bench eval schema
 
 $(BIN)/vnextract: pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY)"; exit 1; }
@@ -27,3 +27,7 @@ eval: setup
 
 bench: setup
 	$(BIN)/vnextract bench
+
+# The record's JSON Schema in docs/, regenerated from the pydantic model (tests check they agree).
+schema: setup
+	$(BIN)/vnextract schema --out docs/record.schema.json

@@ -388,6 +388,19 @@ def export(out: Annotated[Path, typer.Option("--out", help="Folder to write one 
             print(path)
 
 
+@app.command()
+def schema(out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE",
+                                                       help="Write it here instead of printing it")] = None) -> None:
+    """The record's JSON Schema, generated from the library's model (docs/record.schema.json)."""
+    from .record_schema import record_json_schema_text
+
+    text = record_json_schema_text()
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
 @app.command("bench-service")
 def bench_service(processes: Annotated[int, typer.Option(help="Extraction worker processes")] = 2,
                   requests: Annotated[int, typer.Option(help="Requests per endpoint and concurrency level")] = 200,

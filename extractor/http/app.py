@@ -18,7 +18,7 @@ from .observability import REQUEST_ID_HEADER, install_observability
 from .openapi import install_openapi
 from .problems import install_problem_handlers
 from .processes import ExtractionProcesses
-from .routes import extract, operations, store
+from .routes import extract, operations, schema, store
 from .settings import Settings
 
 
@@ -56,6 +56,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_docs(app)
     install_openapi(app)
-    for routes in (extract, store, operations):
+    for routes in (extract, store, schema, operations):
         app.include_router(routes.router)
     return app
