@@ -315,20 +315,18 @@ def serve(host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to 
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .html)")],
-           db: StoreUrl = None) -> None:
-    """Extract articles into the store; an article stored already is counted, not stored twice."""
-    from tqdm import tqdm
+def ingest(paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Article files or folders (.txt, .html, "
+                                                                         "and whatever batch reads)")],
+           db: StoreUrl = None,
+           jobs: Annotated[int, typer.Option(metavar="N", min=1, help="Processes")] = 1) -> None:
+    """Extract articles into the store: `batch` with the store as its target, so the same command
+    resumes and an article stored already is counted, not stored twice."""
+    from .batch import BatchSettings
+    from .store import DEFAULT_URL
 
-    from .store.ingest import ingest_files
-
-    files = _article_paths(paths)
-    with _open_store(db) as store:
-        tally = ingest_files(store, tqdm(files, unit="article", disable=not sys.stderr.isatty()),
-                             lambda message: tqdm.write(f"error: {message}", file=sys.stderr))
-    print(tally.summary())
-    if tally.failed:
-        raise typer.Exit(1)
+    url = db or DEFAULT_URL
+    _open_store(url).close()  # a store that cannot be opened is a usage error (2), not failed articles
+    _run_batch(BatchSettings(inputs=paths, out=url, jobs=jobs))
 
 
 @app.command()

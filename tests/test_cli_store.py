@@ -47,13 +47,26 @@ def ingested(articles, db) -> str:
     return db
 
 
-def test_ingest_reports_and_skips_bad_files(articles, db):
+def test_ingest_reports_and_skips_bad_files(articles, db, tmp_path):
+    """ingest is a batch run into the store: its errors file, its ledger, its summary."""
     first = _run("ingest", str(articles), "--db", db)
     assert first.exit_code == 1
-    assert first.stdout.strip().splitlines()[-1] == "ingested 3, already stored 0, failed 2"
-    assert "empty.txt" in first.stderr and "binary.txt" in first.stderr
+    assert first.stdout.strip().splitlines()[-1].startswith("done 3, skipped 0 as already done, failed 2")
+    errors = tmp_path / "cli.sqlite.errors.jsonl"
+    assert f"2 article(s) failed; each is listed with its reason in {errors}" in first.stderr
+    assert {Path(json.loads(line)["source"]["path"]).name for line in errors.read_text().splitlines()} == {
+        "empty.txt", "binary.txt"}
     again = _run("ingest", str(articles), "--db", db)
-    assert again.stdout.strip().splitlines()[-1] == "ingested 0, already stored 3, failed 2"
+    assert again.exit_code == 0
+    assert again.stdout.strip().splitlines()[-1].startswith("done 0, skipped 5 as already done, failed 0")
+    shutil.copy(articles / ARTICLES[0], articles / "copy.txt")  # the same article under another name
+    copy = _run("ingest", str(articles), "--db", db)
+    assert copy.stdout.strip().splitlines()[-1].startswith("done 1 (1 already in the target by id), skipped 5")
+
+
+def test_ingest_refuses_a_store_it_cannot_open(articles, tmp_path):
+    result = _run("ingest", str(articles), "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.sqlite'}")
+    assert result.exit_code == 2
 
 
 def test_ingest_and_query_take_the_database_from_the_environment(articles, db):

@@ -80,7 +80,13 @@ class Checkpoints:
         new = sum(o.new for o in stored)
         if extracted:
             assert self.target is not None, "workers that return records have a target to write them to"
-            new += self.target.write(extracted)
+            written, refused = self.target.write(extracted)
+            new += written
+            if refused:  # those records failed after all: they go to the errors file and the ledger as such
+                keys = {f.key for f in refused}
+                extracted = [o for o in extracted if o.key not in keys]
+                self._outcomes = [o for o in self._outcomes if o.key not in keys] + refused
+                failed += refused
         if failed:
             self.errors.append([(f.key, orjson.dumps(f.as_error_line())) for f in failed])
         self.ledger.record(self._outcomes)

@@ -18,12 +18,13 @@ import orjson
 
 from ..record import Record
 from .durable import AppendOnlyJsonl, fsync_path
-from .work import Extracted
+from .work import Extracted, Failed, put_or_refuse, refusal
 
 
 class Target(Protocol):
-    def write(self, records: list[Extracted]) -> int:
-        """Store the records not stored yet, durably; returns how many were new."""
+    def write(self, records: list[Extracted]) -> tuple[int, list[Failed]]:
+        """Store the records not stored yet, durably; returns how many were new, and the failure
+        of each record the target refused (only a database refuses records)."""
 
     def close(self) -> None: ...
 
@@ -72,8 +73,8 @@ class JsonlTarget:
     def __init__(self, path: Path):
         self._file = AppendOnlyJsonl(path, key_field="id")
 
-    def write(self, records: list[Extracted]) -> int:
-        return self._file.append([(r.record_id, r.record_json.encode()) for r in records])
+    def write(self, records: list[Extracted]) -> tuple[int, list[Failed]]:
+        return self._file.append([(r.record_id, r.record_json.encode()) for r in records]), []
 
     def close(self) -> None:
         self._file.close()
@@ -101,7 +102,7 @@ class ParquetTarget:
         for part in sorted(folder.glob("part-*.parquet")):
             self.ids.update(pq.read_table(part, columns=["id"]).column("id").to_pylist())
 
-    def write(self, records: list[Extracted]) -> int:
+    def write(self, records: list[Extracted]) -> tuple[int, list[Failed]]:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -115,7 +116,7 @@ class ParquetTarget:
                          "encoding": record.get("encoding"), "source": orjson.dumps(record.get("source")).decode(),
                          "record": r.record_json})
         if not rows:
-            return 0
+            return 0, []
         schema = pa.schema([(name, pa.string()) for name in self.SCHEMA_FIELDS])
         name = f"part-{uuid.uuid4().hex}.parquet"
         temporary = self.folder / f".{name}.tmp"
@@ -123,7 +124,7 @@ class ParquetTarget:
         fsync_path(temporary)
         os.replace(temporary, self.folder / name)
         fsync_path(self.folder)
-        return len(rows)
+        return len(rows), []
 
     def close(self) -> None:
         """Nothing is held open between writes."""
@@ -137,27 +138,16 @@ class StoreTarget:
 
         self.store = open_store(url)
 
-    def write(self, records: list[Extracted]) -> int:
-        return sum(put_records(self.store, records))
+    def write(self, records: list[Extracted]) -> tuple[int, list[Failed]]:
+        """`put_or_refuse` of the records as the workers prepared them (one transaction for the
+        lot: SQLite commits are the cost of a bulk run)."""
+        results = put_or_refuse(self.store, [r.prepared or Record.model_validate_json(r.record_json) for r in records])
+        refused = [refusal(r.key, e, orjson.loads(r.record_json).get("source") or {})
+                   for r, e in zip(records, results) if isinstance(e, Exception)]
+        return sum(1 for new in results if new is True), refused
 
     def close(self) -> None:
         self.store.close()
-
-
-def put_records(store, records: list[Extracted]) -> list[bool]:
-    """`store.put_many` (one transaction for the lot: SQLite commits are the cost of a bulk run),
-    of the records as the workers prepared them; one put per record when the lot is refused, so
-    that one bad record fails alone."""
-    from sqlalchemy.exc import OperationalError
-
-    from ..store import StoreUnavailable
-
-    try:
-        return store.put_many([r.prepared or Record.model_validate_json(r.record_json) for r in records])
-    except (StoreUnavailable, OperationalError):
-        raise
-    except Exception:
-        return [store.put(Record.model_validate_json(r.record_json)) for r in records]
 
 
 def check_store(url: str) -> None:

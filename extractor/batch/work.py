@@ -83,24 +83,41 @@ def _extract(item: Item, options: ExtractOptions) -> Record | Failed:
         return Failed(item.key, INTERNAL_ERROR, f"{type(e).__name__}: {e}", item.source)
 
 
-def _store(item: Item, record: Record, url: str) -> Stored | Failed:
-    """Put the record; an unreachable or locked database stops the run (to be resumed), a refused record does not."""
+def put_or_refuse(store: Store, records: list[Record | PreparedRecord]) -> list[bool | Exception]:
+    """Put the records in one transaction; if the store refuses the lot, put each alone, so that
+    only a bad record fails. For each: True if stored now, False if its id was stored already, or
+    the exception that refused it (a constraint, a value the database cannot hold). The one place
+    that retries a record at a time: the workers of a run on a server store and a run writing
+    SQLite itself both come here. An unreachable or locked database is no refusal: it is raised,
+    and stops the run, to be resumed."""
     from ..store import StoreUnavailable
 
     try:
-        return Stored(item.key, record.id, worker_store(url).put(record))
+        return store.put_many(records)
     except (StoreUnavailable, OperationalError):
         raise
-    except Exception as e:  # the store refuses this record (a constraint, a value it cannot hold)
-        return Failed(item.key, STORE_REFUSED, f"{type(e).__name__}: {e}", item.source)
+    except Exception:
+        pass
+    results: list[bool | Exception] = []
+    for record in records:
+        try:
+            results.extend(store.put_many([record]))
+        except (StoreUnavailable, OperationalError):
+            raise
+        except Exception as e:
+            results.append(e)
+    return results
 
 
-def process_item(item: Item, options: ExtractOptions, store_url: str | None = None, prepare: bool = False) -> Outcome:
+def refusal(key: str, error: Exception, source: dict[str, Any]) -> Failed:
+    """The failure of a record the store refused."""
+    return Failed(key, STORE_REFUSED, f"{type(error).__name__}: {error}", source)
+
+
+def process_item(item: Item, options: ExtractOptions, prepare: bool = False) -> Outcome:
     record = _extract(item, options)
     if isinstance(record, Failed):
         return record
-    if store_url:
-        return _store(item, record, store_url)
     record_json = record.model_dump_json()  # one string, shared by both (pickled once)
     return Extracted(item.key, record.id, record_json, prepare_record(record, record_json) if prepare else None)
 
@@ -109,21 +126,20 @@ def process_chunk(items: list[Item], options: ExtractOptions, store_url: str | N
                   prepare: bool = False) -> list[Outcome]:
     """Several articles per task, so that scheduling costs little beside extraction.
 
-    With `store_url`, the chunk's records are put into that store here, in one transaction (one
-    per record only if the store refuses the lot, so that a bad record fails alone); otherwise
+    With `store_url`, the chunk's records are put into that store here (`put_or_refuse`); otherwise
     they come back as JSON, and with `prepare` as the store's rows too, for a run that writes a
     store itself (SQLite: one writer) to spend its time on inserts alone.
     """
     if not store_url:
         return [process_item(item, options, prepare=prepare) for item in items]
-    from ..store import StoreUnavailable
-
     extracted = [(item, _extract(item, options)) for item in items]
     records = [(item, r) for item, r in extracted if isinstance(r, Record)]
-    try:
-        new = dict(zip((id(item) for item, _ in records), worker_store(store_url).put_many([r for _, r in records])))
-    except (StoreUnavailable, OperationalError):
-        raise
-    except Exception:  # the store refuses one of them: find it
-        return [r if isinstance(r, Failed) else _store(item, r, store_url) for item, r in extracted]
-    return [r if isinstance(r, Failed) else Stored(item.key, r.id, new[id(item)]) for item, r in extracted]
+    put = dict(zip((id(item) for item, _ in records), put_or_refuse(worker_store(store_url), [r for _, r in records])))
+
+    def outcome(item: Item, result: Record | Failed) -> Outcome:
+        if isinstance(result, Failed):
+            return result
+        new = put[id(item)]
+        return refusal(item.key, new, item.source) if isinstance(new, Exception) else Stored(item.key, result.id, new)
+
+    return [outcome(item, r) for item, r in extracted]
