@@ -14,12 +14,13 @@ mkdir three && cp $(ls "$corpus"/articles/*.txt | head -n 2) $(ls "$corpus"/arti
 "$vn" extract three/$(ls three | head -n 1) > one.jsonl
 "$py" -c 'import json; r = json.loads(open("one.jsonl").readline()); assert r["id"] and r["dates"], r'
 head -n 3 "$corpus/gold.jsonl" > gold.jsonl
-"$vn" eval gold.jsonl "$corpus/articles" | grep -q '^dates'
+"$vn" eval gold.jsonl "$corpus/articles" > eval.txt && grep -q '^dates' eval.txt
 "$vn" --quiet batch three --out sqlite:///smoke.sqlite --jobs 1
 "$vn" query --db sqlite:///smoke.sqlite --format json \
   | "$py" -c 'import json, sys; assert len(json.load(sys.stdin)["items"]) == 3'
 "$vn" --quiet ingest three --db sqlite:///ingested.sqlite
-"$vn" export --db sqlite:///ingested.sqlite --format csv --out export | grep -q 'articles'
+"$vn" export --db sqlite:///ingested.sqlite --format csv --out export > exported.txt
+test -s export/articles.csv
 
 port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 VNEXTRACT_EXTRACT_PROCESSES=1 "$vn" --quiet serve --port "$port" --db sqlite:///served.sqlite & server=$!

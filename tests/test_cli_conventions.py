@@ -94,7 +94,7 @@ def test_shell_completion_is_offered():
 
 
 def test_ctrl_c_exits_130_and_says_the_same_command_resumes(tmp_path):
-    count = 400
+    count = 200
     src = write_folder(tmp_path / "in", variants(count))
     out = str(tmp_path / "out.jsonl")
     command = [sys.executable, "-m", "extractor", "batch", str(src), "--out", out, "--jobs", "2", "--flush-every", "4"]
