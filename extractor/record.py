@@ -86,6 +86,20 @@ class Award(_Model):
     rule: str | None = None
 
 
+class Review(_Model):
+    """A stored record's review: present only on a record a person has reviewed (beyond RECORD.md).
+
+    The machine record stays stored as extracted; this record is it with every revision applied."""
+
+    status: Literal["accepted", "corrected"] = Field(
+        description="accepted: a reviewer found it right as extracted; corrected: revisions changed it")
+    revisions: int
+    reviewers: list[str]
+    updated_at: str
+    #: corrections that newer rules now disagree with (kept; listed for a person to look at)
+    conflicts: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class Record(_Model):
     schema_version: str = SCHEMA_VERSION
     id: str
@@ -102,6 +116,7 @@ class Record(_Model):
     text: str | None = None
     encoding: str | None = None
     rules_version: str | None = None
+    review: Review | None = None
 
     def mentions(self):
         """Every (family, mention-like) pair, for offset checks and highlighting."""
