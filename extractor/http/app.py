@@ -10,10 +10,11 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..store import open_store
+from ..web import install_pages
 from .limits import BodySizeLimit
 from .problems import install_problem_handlers
 from .processes import ExtractionProcesses
-from .routes import extract, operations, store
+from .routes import extract, operations, reviews, store
 from .settings import Settings
 
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
-    for routes in (extract, store, operations):
+    for routes in (extract, store, reviews, operations):
         app.include_router(routes.router)
+    install_pages(app)  # the review pages at /, beside the API
     return app

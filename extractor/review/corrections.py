@@ -295,9 +295,9 @@ def _clean(family: str, name: str, value: Any) -> Any:
         return list(value or [])
     if name in ("value", "end_value", "issued_on") and value is not None:
         _check_iso(name, value)
-    if name == "award_kind" and value not in AWARD_KINDS:
+    if name == "award_kind" and value is not None and value not in AWARD_KINDS:
         raise CorrectionError(f"award_kind must be one of {list(AWARD_KINDS)}")
-    if name in ("name", "number", "award", "value") and value is None:
+    if name in ("name", "number", "award", "award_kind", "value", "kind") and value is None:
         raise CorrectionError(f"{name} cannot be blank")
     return value
 
