@@ -358,3 +358,23 @@ def _canon(name: str) -> str:
     from extractor.evaluate import canon
 
     return canon(name)
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b_ = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_highlight_colours_pass_contrast_checks():
+    from extractor.web.pages import STATIC
+
+    css = (STATIC / "app.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
+    for family in ("date", "doc", "award", "person", "org", "place"):
+        assert _contrast(colours["ink"], colours[family]) >= 7.0, family  # WCAG AAA for text
+    assert _contrast(colours["focus"], "#ffffff") >= 3.0  # focus ring against the page (WCAG 2.4.13)

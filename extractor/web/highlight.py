@@ -17,6 +17,8 @@ from ..review.corrections import item_key, span_key
 
 FAMILY_LABELS = {"dates": "Date", "awards": "Award", "people": "Person", "organizations": "Organisation",
                  "locations": "Place", "documents": "Document"}
+FAMILY_PLURALS = {"dates": "Dates", "awards": "Awards", "people": "People", "organizations": "Organisations",
+                  "locations": "Places", "documents": "Documents"}
 
 
 @dataclass(frozen=True)

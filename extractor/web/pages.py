@@ -26,7 +26,7 @@ from ..review import EDITABLE, Correction, CorrectionError, agreement
 from ..review.corrections import item_key
 from ..store import ArticleQuery
 from . import data, session
-from .highlight import FAMILY_LABELS, marks_of, render
+from .highlight import FAMILY_LABELS, FAMILY_PLURALS, marks_of, render
 
 STATIC = Path(__file__).resolve().parent / "static"
 PER_PAGE = 20
@@ -43,7 +43,11 @@ router = APIRouter(include_in_schema=False)
 _templates = Environment(loader=PackageLoader("extractor.web", "templates"), autoescape=select_autoescape(default=True),
                          trim_blocks=True, lstrip_blocks=True)
 _templates.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
-_templates.globals.update(family_labels=FAMILY_LABELS, editable=EDITABLE, award_kinds=AWARD_KINDS, quote=quote,
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+_templates.globals.update(family_labels=FAMILY_LABELS, family_plurals=FAMILY_PLURALS, plural=_plural, editable=EDITABLE, award_kinds=AWARD_KINDS, quote=quote,
                           item_key=item_key)
 
 
