@@ -61,6 +61,9 @@ def test_counts_recompute_the_total_and_bad_values_are_refused():
     for values in ({"collectives": "three"}, {"award_kind": "medal"}, {"rule": "x"}):
         with pytest.raises(CorrectionError):
             apply(record, Correction(action="set", family="awards", target=_award_target(record), values=values))
+    with pytest.raises(CorrectionError, match="nothing to change"):  # a form resent as it was
+        apply(record, Correction(action="set", family="awards", target=_award_target(record),
+                                 values={"giver": record.awards[0].giver, "individuals": "5"}))
     with pytest.raises(CorrectionError, match="no awards item"):
         apply(record, Correction(action="set", family="awards", target="0-1", values={"giver": "X"}))
 
@@ -105,6 +108,12 @@ def test_rebase_keeps_corrections_and_lists_conflicts():
     assert len(moved.conflicts) == 1 and "Tổng Liên đoàn" in moved.conflicts[0].detail
     gone = record.model_copy(update={"awards": []})
     assert "no longer has this item" in rebase(gone, history).conflicts[0].detail
+    person = record.people[0]
+    removal = Correction(action="remove", family="people", target=_canon(person.name),
+                         mention=f"{person.mentions[0].start}-{person.mentions[0].end}")
+    removed = apply(record, removal)
+    # rules that no longer find the mention agree with the reviewer: nothing to re-apply, no conflict
+    assert rebase(removed.record, [(1, removal, removed.before, None)]).conflicts == []
 
 
 # ---- the store, on SQLite and PostgreSQL -----------------------------------------------------

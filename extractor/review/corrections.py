@@ -139,13 +139,15 @@ def rebase(machine: Record, revisions: list[tuple[int, Correction, Any, Any]]) -
         if correction.action == "add":
             if _span_present(data, family, correction.start, correction.end):
                 continue  # the rules find it now
-        elif _find(data[family], family, correction.target) is None:
+        elif (found := _find(data[family], family, correction.target)) is None or (
+                correction.action == "remove" and correction.mention is not None
+                and _mention_index(data[family][found]["mentions"], correction.mention) is None):
             if correction.action == "set":
                 conflicts.append(Conflict(seq, family, correction.target,
                                           "the re-extracted record no longer has this item; the correction was not applied"))
             continue
         elif correction.action == "set":
-            current = data[family][_find(data[family], family, correction.target)]
+            current = data[family][found]
             now = {k: current.get(k) for k in (after or {})}
             if now == after:
                 continue  # the rules now agree with the reviewer
@@ -197,7 +199,10 @@ def _set(item: dict[str, Any], family: str, values: dict[str, Any]) -> tuple[dic
     unknown = sorted(set(values) - set(EDITABLE[family]))
     if unknown:
         raise CorrectionError(f"{family} fields {unknown} cannot be set; editable: {list(EDITABLE[family])}")
-    clean = {k: _clean(family, k, v) for k, v in values.items()}
+    # a form sends every field of the item: only those given another value are changes
+    clean = {k: v for k, v in ((k, _clean(family, k, v)) for k, v in values.items()) if v != item.get(k)}
+    if not clean:
+        raise CorrectionError("nothing to change: every value given is the value the record has")
     before = {k: item.get(k) for k in clean}
     item.update(clean)
     if family == "awards" and {"collectives", "individuals"} & clean.keys() and "recipients" not in clean:

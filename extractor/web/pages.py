@@ -199,20 +199,25 @@ async def document_page(request: Request, number: str) -> HTMLResponse:
     return _page(request, "document.html", title=page.view.number, page=page)
 
 
+_ENTITY_PAGES = {"organization": (data.organization_page, "organisation"), "person": (data.person_page, "person")}
+
+
+async def _entity_page(request: Request, kind: str, name: str) -> HTMLResponse:
+    load, noun = _ENTITY_PAGES[kind]
+    page = await _call(request, load, request.app.state.store, name)
+    if not page.articles:
+        return _error(request, 404, f"No stored article names the {noun} {name}.")
+    return _page(request, "entity.html", title=name, page=page, kind=kind)
+
+
 @router.get("/organizations/{name:path}", response_class=HTMLResponse)
 async def organization_page(request: Request, name: str) -> HTMLResponse:
-    page = await _call(request, data.organization_page, request.app.state.store, name)
-    if not page.articles:
-        return _error(request, 404, f"No stored article names the organisation {name}.")
-    return _page(request, "entity.html", title=name, page=page, kind="organization")
+    return await _entity_page(request, "organization", name)
 
 
 @router.get("/people/{name:path}", response_class=HTMLResponse)
 async def person_page(request: Request, name: str) -> HTMLResponse:
-    page = await _call(request, data.person_page, request.app.state.store, name)
-    if not page.articles:
-        return _error(request, 404, f"No stored article names the person {name}.")
-    return _page(request, "entity.html", title=name, page=page, kind="person")
+    return await _entity_page(request, "person", name)
 
 
 # ---- try it, agreement -----------------------------------------------------------------------
