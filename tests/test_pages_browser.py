@@ -18,9 +18,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from extractor import extract
-from extractor.review.gold import write_gold
+from extractor.cli import app as cli
 from extractor.store import open_store
 from extractor.store.ingest import ingest_files
 
@@ -190,11 +191,38 @@ def test_correct_a_giver_see_the_revision_and_export_it_as_gold(page, site, tmp_
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(Path(os.environ["VNEXTRACT_SCREENSHOTS"]) / "article.png"))
     assert _api(site, f"/v1/articles/{article}/machine")["awards"][0]["giver"] != TRUE_GIVER
-    with open_store(site["db"]) as store:
-        written = write_gold(store.reviewed_pairs(), tmp_path / "gold.jsonl")
-    lines = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert written >= 1
+    gold, texts = tmp_path / "gold.jsonl", tmp_path / "texts"
+    exported = CliRunner().invoke(cli, ["export-gold", "--out", str(gold), "--texts", str(texts), "--db", site["db"]])
+    assert exported.exit_code == 0, exported.output
+    lines = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
     assert [a["giver"] for g in lines if g["id"] == article for a in g["awards"]] == [TRUE_GIVER]
+    # and `vnextract eval` over the exported gold counts the machine's wrong giver
+    evaluated = CliRunner().invoke(cli, ["eval", str(gold), str(texts), "--json", str(tmp_path / "figures.json")])
+    assert evaluated.exit_code == 0, evaluated.output
+    figures = json.loads((tmp_path / "figures.json").read_text())["vnextract"]
+    assert figures["awards+giver"]["fn"] >= 1 and figures["awards+giver"]["fp"] >= 1
+
+
+def test_accept_and_remove_by_keyboard(page, site):
+    _sign_in(page, site)
+    article = site["ids"]["hostile"]
+    page.goto(f"{site['base']}/articles/{article}")
+    page.keyboard.press("a")  # accept the record
+    page.wait_for_url(f"**/articles/{article}?saved=1*")
+    assert "accepted" in page.inner_text("#review-status")
+    page.keyboard.press("j")
+    focused = page.evaluate("[document.activeElement.dataset.start, document.activeElement.dataset.end]")
+    page.keyboard.press("x")  # remove the focused mention
+    page.wait_for_url(f"**/articles/{article}?saved=2*")
+    assert "corrected" in page.inner_text("#review-status")
+    reviewed, machine = _api(site, f"/v1/articles/{article}"), _api(site, f"/v1/articles/{article}/machine")
+
+    def spans(record):
+        return {(m["start"], m["end"]) for f in ("people", "organizations", "locations", "documents")
+                for e in record[f] for m in e["mentions"]} | {(i["start"], i["end"]) for f in ("dates", "awards")
+                                                               for i in record[f]}
+
+    assert spans(machine) - spans(reviewed) == {tuple(int(v) for v in focused)}
 
 
 def test_add_a_missed_mention_by_selecting_nfd_text(page, site):

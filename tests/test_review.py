@@ -285,6 +285,8 @@ def test_page_corrections_need_session_csrf_and_the_right_article(client):
     assert cross.status_code == 403
     elsewhere = client.post(f"/articles/{other['id']}/review", data={**form, "csrf": token})
     assert elsewhere.status_code == 400  # the form names another article than its path
+    refused = client.post(path, data={**form, "csrf": token, "v.collectives": "many"})
+    assert refused.status_code == 422 and "whole number" in refused.text
     saved = client.post(path, data={**form, "csrf": token}, follow_redirects=False)
     assert saved.status_code == 303
     assert client.get(f"/v1/articles/{record['id']}").json()["awards"][0]["giver"] == TRUE_GIVER
