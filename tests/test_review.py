@@ -315,6 +315,10 @@ def test_pages_answer(client):
                  "/people/Nguyễn Thị Thanh Bình"):
         assert client.get(path).status_code == 200, path
     assert "1 article" in client.get("/?document=9/NQ-CDVC").text
+    organisation = client.get("/organizations/Công đoàn Viên chức Việt Nam").text
+    assert "Awards given (1)" in organisation and "7 recipients" in organisation
+    assert "Documents issued (1)" in organisation  # 09/NQ-CĐVC, issued by its Ban Chấp hành
+    assert f'href="/articles/{record["id"]}"' in client.get("/documents/9/NQ-CDVC").text
     assert client.get("/?published_from=2022-13-01").status_code == 422
     assert client.get("/articles/nope").status_code == 404
     tried = client.post("/try", data={"article": ARTICLE, "format": "text"})

@@ -26,7 +26,8 @@ class EntityPage:
     articles: list[Record] = field(default_factory=list)
     awards_given: list[tuple[Record, Award]] = field(default_factory=list)
     awards_received: list[tuple[Record, Award]] = field(default_factory=list)
-    documents_issued: list[tuple[Record, Any]] = field(default_factory=list)
+    #: each document once, with the articles citing it
+    documents_issued: list[tuple[Any, list[Record]]] = field(default_factory=list)
     #: (published_at, titles, record) for a person, oldest first
     titles: list[tuple[str | None, list[str], Record]] = field(default_factory=list)
     more: bool = False
@@ -46,6 +47,7 @@ def _by_date(records: list[Record]) -> list[Record]:
 def organization_page(store: Store, name: str) -> EntityPage:
     records, total = store.search(ArticleQuery(organization=name), newest_first=False, limit=MAX_ARTICLES)
     page = EntityPage(name=name, more=total > len(records))
+    issued: dict[str, tuple[Any, list[Record]]] = {}
     for record in _by_date(records):
         named = [o for o in record.organizations if org_similarity(o.name, name) >= _SAME_NAME]
         if not named:
@@ -57,8 +59,10 @@ def organization_page(store: Store, name: str) -> EntityPage:
                 page.awards_given.append((record, award))
             elif any(award.start <= s and e <= award.end for s, e in spans):
                 page.awards_received.append((record, award))
-        page.documents_issued += [(record, d) for d in record.documents
-                                  if d.issuer and org_similarity(d.issuer, name) >= _SAME_NAME]
+        for d in record.documents:
+            if d.issuer and org_similarity(d.issuer, name) >= _SAME_NAME:
+                issued.setdefault(document_key(d.number, d.type_code), (d, []))[1].append(record)
+    page.documents_issued = list(issued.values())
     return page
 
 
