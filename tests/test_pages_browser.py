@@ -34,7 +34,8 @@ TRUE_GIVER = "Ủy ban nhân dân tỉnh Hải Dương"
 # NFD, with characters outside the BMP before and between the mentions: a page that counted
 # UTF-16 units, or normalised the text, would put every highlight after them in the wrong place
 NFD_ARTICLE = unicodedata.normalize("NFD", (
-    "Hải Dương: tổng kết phong trào thi đua 😀\n08:43 08-08-22\n\n😀 Ngày 28/7/2022, Công đoàn Viên chức tỉnh Hải Dương tổ chức hội nghị tổng kết. 😊 Thực hiện Nghị quyết số "
+    "Hải Dương: tổng kết phong trào thi đua 😀\n08:43 08-08-22\n\n"
+    "😀 Ngày 28/7/2022, Công đoàn Viên chức tỉnh Hải Dương tổ chức hội nghị tổng kết. 😊 Thực hiện Nghị quyết số "
     "09/NQ-CĐVC ngày 03/8/2017 của Ban Chấp hành Công đoàn Viên chức Việt Nam, 2 tập thể, 5 cá nhân được "
     "Công đoàn Viên chức Việt Nam tặng Bằng khen. 𝐓𝐢𝐧 𝐧ổ𝐢 𝐛ậ𝐭: đồng chí Nguyễn Thị Thanh Bình, Chủ tịch "
     "Công đoàn Viên chức tỉnh, phát biểu tại buổi lễ."))

@@ -393,3 +393,21 @@ def test_highlight_colours_pass_contrast_checks():
     for family in ("date", "doc", "award", "person", "org", "place"):
         assert _contrast(colours["ink"], colours[family]) >= 7.0, family  # WCAG AAA for text
     assert _contrast(colours["focus"], "#ffffff") >= 3.0  # focus ring against the page (WCAG 2.4.13)
+
+
+def test_search_counts_sorts_by_date_and_pages(store):
+    from extractor.store import ArticleQuery
+
+    dated = [extract(f"{ARTICLE}\n\nBài {i}.").model_copy(update={"published_at": day})
+             for i, day in enumerate(["2021-05-01", None, "2023-01-02", "2022-03-04"])]
+    for record in dated:
+        store.put(record)
+    newest, total = store.search(ArticleQuery(document="9/NQ-CDVC"), newest_first=True, offset=0, limit=2)
+    assert total == 4 and [r.published_at for r in newest] == ["2023-01-02", "2022-03-04"]
+    rest, _ = store.search(ArticleQuery(document="9/NQ-CDVC"), newest_first=True, offset=2, limit=2)
+    assert [r.published_at for r in rest] == ["2021-05-01", None]  # undated last
+    oldest, _ = store.search(newest_first=False, limit=1)
+    assert oldest[0].published_at == "2021-05-01"
+    assert store.search(ArticleQuery(person="nobody at all"))[1] == 0
+    assert store.next_article_id(dated[0].id) == dated[1].id
+    assert store.next_article_id(dated[-1].id) == dated[0].id  # from the last back to the first

@@ -21,17 +21,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError
 
 from ..errors import ExtractionError
-from ..record import AwardKind, Record
+from ..record import Record
 from ..review import EDITABLE, Correction, CorrectionError, agreement
-from ..review.corrections import item_key
+from ..review.corrections import AWARD_KINDS, item_key
 from ..store import ArticleQuery
 from . import data, session
 from .highlight import FAMILY_LABELS, FAMILY_PLURALS, marks_of, render
 
 STATIC = Path(__file__).resolve().parent / "static"
 PER_PAGE = 20
-FAMILIES = ("documents", "awards", "dates", "people", "organizations", "locations")
-AWARD_KINDS = AwardKind.__args__  # type: ignore[attr-defined]
 _FILTERS = ("q", "person", "organization", "document", "location", "award_kind", "published_from", "published_to",
             "mentioned_from", "mentioned_to")
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -47,8 +45,8 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-_templates.globals.update(family_labels=FAMILY_LABELS, family_plurals=FAMILY_PLURALS, plural=_plural, editable=EDITABLE, award_kinds=AWARD_KINDS, quote=quote,
-                          item_key=item_key)
+_templates.globals.update(family_labels=FAMILY_LABELS, family_plurals=FAMILY_PLURALS, plural=_plural,
+                          editable=EDITABLE, award_kinds=AWARD_KINDS, quote=quote, item_key=item_key)
 
 
 def install_pages(app: FastAPI) -> None:
