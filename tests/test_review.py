@@ -411,3 +411,19 @@ def test_search_counts_sorts_by_date_and_pages(store):
     assert store.search(ArticleQuery(person="nobody at all"))[1] == 0
     assert store.next_article_id(dated[0].id) == dated[1].id
     assert store.next_article_id(dated[-1].id) == dated[0].id  # from the last back to the first
+
+
+def test_table_exports_carry_revisions_and_reviewed_records(tmp_path):
+    db = f"sqlite:///{tmp_path / 'export.sqlite'}"
+    record = extract(ARTICLE)
+    with open_store(db) as opened:
+        opened.put(record)
+        opened.revise(record.id, "Lan", _fix_giver(record))
+    result = CliRunner().invoke(cli, ["export", "--format", "jsonl", "--out", str(tmp_path / "out"), "--db", db])
+    assert result.exit_code == 0, result.output
+    revisions = read_jsonl(str(tmp_path / "out" / "revisions.jsonl"))
+    assert [(r["reviewer"], r["after"]) for r in revisions] == [("Lan", {"giver": TRUE_GIVER})]
+    reviewed = json.loads(read_jsonl(str(tmp_path / "out" / "article_reviews.jsonl"))[0]["reviewed_json"])
+    assert reviewed["awards"][0]["giver"] == TRUE_GIVER and reviewed["review"]["status"] == "corrected"
+    machine = json.loads(read_jsonl(str(tmp_path / "out" / "articles.jsonl"))[0]["record_json"])
+    assert machine["awards"][0]["giver"] != TRUE_GIVER
