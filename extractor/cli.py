@@ -399,6 +399,49 @@ def schema(out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE",
         sys.stdout.write(text)
 
 
+@app.command("export-gold")
+def export_gold(out: Annotated[Path, typer.Option("--out", help="Gold JSONL to write (the shape `vnextract eval` reads)")],
+                texts: Annotated[Optional[Path], typer.Option(
+                    help="Also write each reviewed article's text here as <id>.txt, the folder to give `vnextract eval`")]
+                = None,
+                db: StoreUrl = None) -> None:
+    """Write the reviewed records of the store as gold JSONL, one line per reviewed article."""
+    from .review.gold import write_gold
+
+    with _open_store(db) as store:
+        written = write_gold(store.reviewed_pairs(), out, texts)
+    print(f"{written} reviewed article(s) written to {out}" + (f", texts in {texts}" if texts else ""))
+
+
+@app.command()
+def reextract(db: StoreUrl = None,
+              article: Annotated[Optional[list[str]], typer.Option(help="Only these article ids (default: all)")] = None
+              ) -> None:
+    """Extract stored articles again with the current rules; reviewers' corrections are kept and
+    the ones the new rules disagree with are listed."""
+    from .errors import ExtractionError
+    from .review.reextract import NothingToReextract, reextract as reextract_one
+
+    with _open_store(db) as store:
+        ids = article or [r.id for r in store.iter_records()]
+        done = conflicted = 0
+        for article_id in ids:
+            stored = store.machine(article_id)
+            if stored is None:
+                print(f"error: no stored article has the id {article_id}", file=sys.stderr)
+                continue
+            try:
+                conflicts = store.replace(reextract_one(stored)) or []
+            except (NothingToReextract, ExtractionError) as e:
+                print(f"error: {article_id}: {getattr(e, 'message', e)}", file=sys.stderr)
+                continue
+            done += 1
+            conflicted += bool(conflicts)
+            for c in conflicts:
+                print(f"conflict: {article_id} revision {c.revision} ({c.family} {c.target}): {c.detail}")
+    print(f"re-extracted {done} article(s); {conflicted} with conflicts")
+
+
 @app.command("bench-service")
 def bench_service(processes: Annotated[int, typer.Option(help="Extraction worker processes")] = 2,
                   requests: Annotated[int, typer.Option(help="Requests per endpoint and concurrency level")] = 200,

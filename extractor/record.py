@@ -112,6 +112,20 @@ class Award(_Model):
     rule: str | None = Field(None, description=_RULE)
 
 
+class Review(_Model):
+    """A stored record's review: present only on a record a person has reviewed (beyond RECORD.md).
+
+    The machine record stays stored as extracted; this record is it with every revision applied."""
+
+    status: Literal["accepted", "corrected"] = Field(
+        description="accepted: a reviewer found it right as extracted; corrected: revisions changed it")
+    revisions: int
+    reviewers: list[str]
+    updated_at: str
+    #: corrections that newer rules now disagree with (kept; listed for a person to look at)
+    conflicts: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class Record(_Model):
     """Everything extracted from one article."""
 
@@ -134,6 +148,7 @@ class Record(_Model):
                                                "null when extraction was asked to leave it out")
     encoding: str | None = Field(None, description="The encoding the input was read in, e.g. 'utf-8', 'tcvn3'")
     rules_version: str | None = Field(None, description="Hash of the rules/ files that made the record")
+    review: Review | None = Field(None, description="Present only on a stored record a person has reviewed (beyond RECORD.md)")
 
     def mentions(self):
         """Every (family, mention-like) pair, for offset checks and highlighting."""

@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..store import open_store
+from ..web import install_pages
 from .docs import install_docs
 from .limits import BodySizeLimit
 from .media import JsonBodiesOnly
@@ -18,7 +19,7 @@ from .observability import REQUEST_ID_HEADER, install_observability
 from .openapi import install_openapi
 from .problems import install_problem_handlers
 from .processes import ExtractionProcesses
-from .routes import extract, operations, schema, store
+from .routes import extract, operations, reviews, schema, store
 from .settings import Settings
 
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_docs(app)
     install_openapi(app)
-    for routes in (extract, store, schema, operations):
+    for routes in (extract, store, reviews, schema, operations):
         app.include_router(routes.router)
+    install_pages(app)  # the review pages at /, beside the API
     return app

@@ -28,6 +28,28 @@ def article_pks(connection: Connection, filters: ArticleQuery, after: int | None
     return list(connection.execute(statement).scalars())
 
 
+def search_pks(connection: Connection, filters: ArticleQuery, newest_first: bool, offset: int,
+               limit: int) -> tuple[list[int], int]:
+    """A page of matching articles by publication day (undated last, then storage order), and how many match.
+
+    For the review pages, which show counts and numbered pages; API clients page by cursor."""
+    conditions = _conditions(connection.dialect.name, filters)
+    total = connection.execute(select(func.count()).select_from(s.articles).where(*conditions)).scalar_one()
+    day = s.articles.c.published_on
+    order = [day.is_(None), day.desc() if newest_first else day.asc(), s.articles.c.pk]
+    pks = connection.execute(select(s.articles.c.pk).where(*conditions).order_by(*order)
+                             .offset(offset).limit(limit)).scalars()
+    return list(pks), total
+
+
+def neighbour_id(connection: Connection, article_id: str) -> str | None:
+    """The id of the article stored after this one (the first one after the last)."""
+    pk = select(s.articles.c.pk).where(s.articles.c.id == article_id).scalar_subquery()
+    after = connection.execute(select(s.articles.c.id).where(s.articles.c.pk > pk).order_by(s.articles.c.pk)
+                               .limit(1)).scalar_one_or_none()
+    return after or connection.execute(select(s.articles.c.id).order_by(s.articles.c.pk).limit(1)).scalar_one_or_none()
+
+
 def _conditions(dialect: str, f: ArticleQuery) -> list[ColumnElement[bool]]:
     article = s.articles.c
     out: list[ColumnElement[bool]] = []

@@ -36,31 +36,40 @@ _DATES = select(*(c for c in s.article_dates.c if c.name not in ("ord", "first_d
 _AWARDS = select(*(c for c in s.awards.c if c.name != "ord"))
 
 
-def load_records(connection: Connection, article_pks: Sequence[int]) -> list[Record]:
-    """The records of these articles, in the order given (unknown pks are left out)."""
-    return [Record.model_validate_json(j) if isinstance(j, bytes) else j for j in _stored(connection, article_pks)]
+def load_records(connection: Connection, article_pks: Sequence[int], reviewed: bool = True) -> list[Record]:
+    """The records of these articles, in the order given (unknown pks are left out); a reviewed
+    article's reviewed record unless `reviewed` is False (then the machine record)."""
+    return [Record.model_validate_json(j) if isinstance(j, bytes) else j
+            for j in _stored(connection, article_pks, reviewed)]
 
 
-def load_record_json(connection: Connection, article_pks: Sequence[int]) -> list[bytes]:
+def load_record_json(connection: Connection, article_pks: Sequence[int], reviewed: bool = True) -> list[bytes]:
     """The records of these articles as UTF-8 JSON, in the order given, without building them: a
     page of records is served as the JSON stored with each row, never decoded on the way."""
-    return [j if isinstance(j, bytes) else j.model_dump_json().encode() for j in _stored(connection, article_pks)]
+    return [j if isinstance(j, bytes) else j.model_dump_json().encode()
+            for j in _stored(connection, article_pks, reviewed)]
 
 
-def _json_bytes(dialect: str):
-    """The record_json column read as UTF-8 bytes rather than decoded into a str."""
+def _json_bytes(dialect: str, column=s.articles.c.record_json):
+    """A JSON text column (record_json) read as UTF-8 bytes rather than decoded into a str."""
     if dialect == "postgresql":
-        return func.convert_to(s.articles.c.record_json, "UTF8")
-    return cast(s.articles.c.record_json, LargeBinary)
+        return func.convert_to(column, "UTF8")
+    return cast(column, LargeBinary)
 
 
-def _stored(connection: Connection, article_pks: Sequence[int]) -> list[bytes | Record]:
-    """Each article's stored record JSON, or its record rebuilt from the tables where a row has none."""
+def _stored(connection: Connection, article_pks: Sequence[int], reviewed: bool) -> list[bytes | Record]:
+    """Each article's stored record JSON (its reviewed record's, where `reviewed` and it has one),
+    or its record rebuilt from the tables where a row has none."""
     if not article_pks:
         return []
     pks = list(article_pks)
     stored = dict(connection.execute(select(s.articles.c.pk, _json_bytes(connection.dialect.name))
                                      .where(s.articles.c.pk.in_(pks))).all())
+    if reviewed:
+        review = s.article_reviews
+        stored.update(connection.execute(
+            select(s.articles.c.pk, _json_bytes(connection.dialect.name, review.c.reviewed_json))
+            .join(review, review.c.article_id == s.articles.c.id).where(s.articles.c.pk.in_(pks))).all())
     missing = [pk for pk in pks if pk in stored and not stored[pk]]  # rows stored before migration 0002
     if missing:
         rebuilt = dict(zip(missing, _rebuild_records(connection, missing)))

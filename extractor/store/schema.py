@@ -182,5 +182,7 @@ MENTION_FAMILIES = {
     "documents": article_documents,
 }
 
+from .review_tables import article_reviews, revisions  # noqa: E402,F401  (their tables join `metadata`)
+
 #: Tables an export writes: everything but the search index (derived, and backend-specific).
 EXPORTED_TABLES = [t for t in metadata.sorted_tables if t is not article_search]

@@ -9,9 +9,11 @@ from sqlalchemy import Connection, Engine, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from ..record import Record
+from ..review.corrections import Conflict, Correction
 from . import queries
 from .engine import make_engine, migrate, write_transaction
 from .filters import ArticleQuery, decode_cursor, encode_cursor
+from . import reviews
 from .reader import load_record_json, load_records
 from .schema import articles
 from .views import DocumentView, OrganizationSummary, PersonSummary
@@ -80,6 +82,51 @@ class Store:
             pks = queries.article_pks(connection, filters or ArticleQuery(), after, limit + 1)
             items = load(connection, pks[:limit])
         return items, encode_cursor(pks[limit - 1]) if len(pks) > limit else None
+
+    def search(self, filters: ArticleQuery | None = None, newest_first: bool = True, offset: int = 0,
+               limit: int = DEFAULT_PAGE) -> tuple[list[Record], int]:
+        """A page of matching records by publication day, and the number of matching articles."""
+        limit = max(1, min(limit, MAX_PAGE))
+        with self._connection() as connection:
+            pks, total = queries.search_pks(connection, filters or ArticleQuery(), newest_first, max(0, offset), limit)
+            return load_records(connection, pks), total
+
+    def next_article_id(self, article_id: str) -> str | None:
+        with self._connection() as connection:
+            return queries.neighbour_id(connection, article_id)
+
+    # ---- reviews: revisions beside the machine record (reviews.py) ----
+
+    def machine_json(self, article_id: str) -> bytes | None:
+        """The record as extracted, whatever reviewers made of it."""
+        with self._connection() as connection:
+            pk = connection.execute(select(articles.c.pk).where(articles.c.id == article_id)).scalar_one_or_none()
+            return load_record_json(connection, [pk], reviewed=False)[0] if pk is not None else None
+
+    def machine(self, article_id: str) -> Record | None:
+        with self._connection() as connection:
+            return reviews.machine_record(connection, article_id)
+
+    def revise(self, article_id: str, reviewer: str, correction: Correction) -> dict | None:
+        """Make a reviewer's correction, stored as a revision; None when no article has that id.
+        Raises `CorrectionError` (and stores nothing) for a correction that does not fit the record."""
+        with self._connection() as connection, write_transaction(connection):
+            return reviews.add_revision(connection, article_id, reviewer, correction)
+
+    def revisions(self, article_id: str) -> list[dict]:
+        with self._connection() as connection:
+            return reviews.revisions(connection, article_id)
+
+    def replace(self, record: Record) -> list[Conflict] | None:
+        """Store a re-extracted record as the article's machine record, keeping every revision
+        (re-applied) and returning the conflicts; None when the article was new."""
+        with self._connection() as connection, write_transaction(connection):
+            return reviews.replace_machine(connection, record)
+
+    def reviewed_pairs(self) -> list[tuple[Record, Record]]:
+        """(machine, reviewed) record of every reviewed article."""
+        with self._connection() as connection:
+            return list(reviews.reviewed_pairs(connection))
 
     def document(self, number: str) -> DocumentView | None:
         """A document by number, with every stored article citing it ("9/NQ-CDVC" finds "09/NQ-CĐVC")."""
