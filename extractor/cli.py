@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
@@ -94,7 +95,9 @@ def _quiet() -> bool:
 
 
 def _interrupted(resumable: bool) -> typer.Exit:
-    """Ctrl-C: say where things stand, exit 130."""
+    """Ctrl-C: say where things stand, exit 130. A second Ctrl-C while the run winds down is
+    ignored, so the wind-down is not cut short by a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     print("\ninterrupted" + ("; run the same command again to resume: what is stored stays stored, "
                                "and finished articles are not redone" if resumable else ""), file=sys.stderr)
     return typer.Exit(EXIT_INTERRUPTED)

@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 from extractor import extract
 from extractor.cli import app as cli
 from extractor.store import open_store
-from extractor.store.ingest import ingest_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -72,8 +71,8 @@ def site(tmp_path_factory):
     db = f"sqlite:///{folder / 'pages.sqlite'}"
     ids = {}
     with open_store(db) as store:
-        ingest_files(store, sorted(p for p in (ROOT / "corpus" / "articles").iterdir() if p.suffix in (".txt", ".html")),
-                     lambda message: None)
+        for path in sorted(p for p in (ROOT / "corpus" / "articles").iterdir() if p.suffix in (".txt", ".html")):
+            store.put(extract(path))
         for name, text in (("nfd", NFD_ARTICLE), ("hostile", HOSTILE)):
             record = extract(text)
             store.put(record)

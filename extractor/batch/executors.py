@@ -8,6 +8,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -60,8 +61,11 @@ def _exit_with_run(run: int) -> None:
     """Pool worker initializer: end when the run is killed (kill -9 gives the pool no chance to).
 
     The worker's parent is the fork server, which stays up while any worker does, so it is the
-    run's own process that is watched.
+    run's own process that is watched. Ctrl-C reaches every process of the terminal's group: the
+    workers ignore it and leave it to the run, which shuts the pool down and says how to resume
+    (a worker interrupted mid-task would only print a traceback).
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while True:
