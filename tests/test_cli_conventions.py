@@ -24,9 +24,9 @@ def _run(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
-def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def _cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "extractor", *args], capture_output=True, text=True, timeout=300,
-                          cwd=cwd)
+                          cwd=cwd, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
@@ -89,7 +89,8 @@ def test_help_is_readable():
 def test_shell_completion_is_offered():
     text = _run("--help").stdout
     assert "--install-completion" in text and "--show-completion" in text
-    script = _cli("--show-completion", "bash")
+    # typer guesses the shell from the parent processes, which a test runner's need not be: name it
+    script = _cli("--show-completion", "bash", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
     assert script.returncode == 0 and "complete" in script.stdout
 
 
