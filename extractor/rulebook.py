@@ -274,7 +274,7 @@ class Rulebook:
                         self.documents.patterns, self.awards.patterns):
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files
-        ids.update({"organizations.head", "organizations.parent", "people.honorific_cue", "people.title_cue",
+        ids.update({"organizations.head", "people.honorific_cue", "people.title_cue",
                     "people.surname", "locations.gazetteer", "locations.level", "locations.district"})
         return ids
 

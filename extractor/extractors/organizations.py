@@ -210,10 +210,6 @@ def find_organizations(doc: Doc) -> list[Span]:
         value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
-        if head.organ:
-            # "Ban Thường vụ LĐLĐ tỉnh": the body the organ belongs to is named too
-            parent = next((p for p in heads if h.end < p.start < end), None)
-            if parent is not None:
-                spans.append(Span("organizations", parent.start, end, "organizations.parent",
-                                  {"text": text[parent.start:end], "gloss": gloss, "in_title": in_title}))
+        # a parent named only inside an organ's name ("Tỉnh ủy" in "Ban Thường vụ Tỉnh ủy") is no
+        # entry of its own (RECORD.md, Judgement calls): where it acts, it is named again alone
     return spans
