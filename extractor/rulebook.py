@@ -30,9 +30,12 @@ class ChromeRules(_Strict):
     lines: list[RuleId]
     tail_markers: list[RuleId]
     section_labels: list[str]
+    not_headlines: list[RuleId]
+    headline_marks: list[RuleId]
 
 
 class DatelineRules(_Strict):
+    formats: list[RuleId]
     labels: list[str]
     weak_labels: list[str]
     weekdays: list[str]
@@ -45,6 +48,7 @@ class DatelineRules(_Strict):
 
 class BylineRules(_Strict):
     prefixes: list[str]
+    degrees: list[str]
     suffix_regex: str
     collective_authors: list[str]
     author_separators: list[str]
@@ -270,7 +274,8 @@ class Rulebook:
     def rule_ids(self) -> set[str]:
         """Every declared rule id, for the test that each has an example."""
         ids: set[str] = set()
-        for section in (self.chrome.lines, self.chrome.tail_markers, self.dates.patterns,
+        for section in (self.chrome.lines, self.chrome.tail_markers, self.chrome.not_headlines,
+                        self.chrome.headline_marks, self.dateline.formats, self.dates.patterns,
                         self.documents.patterns, self.awards.patterns):
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files
