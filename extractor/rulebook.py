@@ -124,6 +124,12 @@ class AwardGrammar(_Strict):
     adverbs: list[str]
     to_recipients: list[str]
     joiners: list[str]
+    subset: list[str]
+    decision: list[str]
+    event_verbs: list[str]
+    reason: list[str]
+    again: list[str]
+    certificate_verbs: list[str]
 
 
 class AwardRules(_Strict):
@@ -141,6 +147,7 @@ class AwardRules(_Strict):
     person_marks: list[str]
     name_stops: list[str]
     giver_stops: list[str]
+    certificate_kinds: list[str]
     patterns: list[RuleId]
 
 

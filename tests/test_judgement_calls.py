@@ -12,3 +12,24 @@ def test_a_parent_named_only_inside_an_organ_is_no_entry():
     orgs = _orgs("Sáng 3-5, Ban Thường vụ Tỉnh ủy Quảng Trị tổ chức hội nghị sơ kết công tác dân vận.")
     assert "Ban Thường vụ Tỉnh ủy Quảng Trị" in orgs
     assert "Tỉnh ủy Quảng Trị" not in orgs
+
+
+def _awards(text: str) -> list[tuple]:
+    return [(a.award_kind, a.collectives, a.individuals, a.recipients) for a in extract(text).awards]
+
+
+def test_a_subset_of_a_total_adds_no_entry():
+    text = ("Toàn tỉnh có 120 đảng viên được tặng Huy hiệu Đảng năm 2023. Trong đó, 70 đồng chí nhận "
+            "Huy hiệu 30 năm tuổi Đảng và 50 đồng chí nhận Huy hiệu 40 năm tuổi Đảng.")
+    assert _awards(text) == [("khac", None, 120, 120)]
+
+
+def test_a_commendation_restating_a_named_conferral_adds_no_entry():
+    text = ("Sáng 18/11, Sở Giáo dục và Đào tạo tổ chức lễ tuyên dương 26 tập thể, cá nhân xuất sắc. "
+            "26 tập thể, cá nhân này đã được nhận Bằng khen của Bộ Giáo dục và Đào tạo.")
+    assert _awards(text) == [("bang_khen", None, None, 26)]
+
+
+def test_a_history_of_decorations_is_no_conferral():
+    assert _awards("Nhiều năm qua, đơn vị đã được tặng 25 Bằng khen của các cấp.") == []
+    assert _awards("Đơn vị đã được tặng 25 Bằng khen và 3 Cờ thi đua.") == []
