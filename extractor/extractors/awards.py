@@ -125,7 +125,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         reason_after=regex.compile(rf"[^,;.\n]{{0,60}}?(?<!\p{{L}}){alt(g.reason)}\s+", regex.IGNORECASE),
         decision=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})[^;\n]{{0,90}}?\s{alt(g.of)}\s+{giver}", regex.IGNORECASE),
         event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
-        again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}(?!\p{{L}})", regex.IGNORECASE),
+        again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
 
 
@@ -157,8 +157,10 @@ class _Count:
 
 
 def _awards_in(text: str, hits: list[Hit], c: _Compiled) -> list[_Award]:
-    out = []
+    out: list[_Award] = []
     for h in hits:
+        if out and h.start < out[-1].end:
+            continue  # inside the name of the award before ("Danh hiệu Tập thể Lao động xuất sắc")
         kind = c.kind_of[h.phrase]
         end = h.end
         name = kind.canonical
@@ -461,7 +463,7 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
         return _clean_giver(_snap(text, m, orgs, c), c), "delegation"
     if conf.giver_first:
         kind = "khen_thuong" if conf.shape == "awards.commendation" else award.kind
-        subject = _subject(text, clause.start, min(award.start, conf.count.start), kind, c, heads)
+        subject = _subject(text, clause.start, min(award.start, conf.count.start), kind, c, heads, orgs)
         if subject:
             return subject, "subject"
     m = None
@@ -482,7 +484,8 @@ def _snap(text: str, m: regex.Match, orgs: dict[int, int], c: _Compiled) -> str:
     return text[start:org_end]
 
 
-def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, heads: set[int]) -> str | None:
+def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, heads: set[int],
+             orgs: dict[int, int]) -> str | None:
     """The giver standing before the conferral verb (which ends at `end`): the last phrase
     before it, or the first of bodies named together there ("A, B tổ chức lễ tuyên dương": A)."""
     m = c.giver_subject.search(text, clause_start, end)
@@ -506,9 +509,19 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
     parts.append((pos, head_end))
     first = len(parts) - 1
     # walk back over bodies named together: each part must start at an organisation head
-    while first > 0 and _starts_at_head(text, parts[first - 1], heads) and _starts_at_head(text, parts[first], heads):
+    while first > 0 and _is_body(text, parts[first - 1], orgs) and _starts_at_head(text, parts[first], heads):
         first -= 1
     return _clean_giver(text[parts[first][0]:parts[first][1]], c)
+
+
+def _is_body(text: str, part: tuple[int, int], orgs: dict[int, int]) -> bool:
+    """The part is one organisation's name, nothing else."""
+    s, e = part
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return orgs.get(s, -1) >= e > s
 
 
 def _starts_at_head(text: str, part: tuple[int, int], heads: set[int]) -> bool:
@@ -588,7 +601,7 @@ def find_awards(doc: Doc) -> list[Span]:
                             giver, source = sentence_subject, "sentence_subject"
                         elif source == "subject" and sentence_subject is None:
                             sentence_subject = giver
-                    if giver is None and not conf.giver_first and c.again.search(text, conf.count.end, a.start):
+                    if giver is None and not conf.giver_first and c.again.search(text, conf.count.end, a.end):
                         giver, source = last_giver, "conferral_before"  # "... cũng được tuyên dương"
                     if giver is not None:
                         last_giver = giver
