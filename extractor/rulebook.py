@@ -173,6 +173,7 @@ class OrganizationRules(_Strict):
     not_heads: list[str]
     domains: list[str]
     list_joiners: list[str]
+    time_units: list[str]
 
 
 class PeopleRules(_Strict):

@@ -34,6 +34,7 @@ class _Compiled:
     domain: PhraseMatcher
     list_next: regex.Pattern
     two_word_levels: PhraseMatcher
+    time_units: frozenset[str]
     # cheap necessary conditions, checked before the regexes they guard
 
 
@@ -51,6 +52,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         # "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
         list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
+        time_units=frozenset(o.time_units),
     )
 
 
@@ -123,6 +125,10 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 pos = m.end()
                 continue
             break
+        if w.isdigit():
+            nxt = _TOKEN.match(text, m.end())
+            if nxt and nxt.group("w").lower() in c.time_units:
+                break  # "Công đoàn | 6 tháng đầu năm": a period, not part of the name
         if _capitalized(w):
             if not after_level and c.title.match(text, ws, w):
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
@@ -158,6 +164,39 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
     return None
 
 
+def _title_run(text: str, pos: int, c: _Compiled) -> list[int]:
+    """Word starts of the rest of a position title from `pos`: capitalised words, field names
+    and the small words of names, up to punctuation, a person's name or another word."""
+    starts = [pos + 1]
+    after_capital = False
+    for _ in range(12):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            break
+        w, ws = m.group("w"), m.start("w")
+        dom = c.domain.match(text, ws, w) if w[0].isupper() else None
+        if dom:
+            starts.append(ws)
+            pos, after_capital = dom.end(), False
+            continue
+        if _capitalized(w):
+            nxt = _TOKEN.match(text, m.end())
+            if w in c.surnames and nxt and nxt.group("w")[0].isupper():
+                break  # "Bí thư Tỉnh ủy | Trần Văn Hòa": the person
+            starts.append(ws)
+            pos, after_capital = m.end(), True
+            continue
+        inner = c.inner.match(text, ws, w)
+        if inner or w == "và" or w.lower() in c.levels:
+            pos, after_capital = inner.end() if inner else m.end(), False
+            continue
+        if after_capital:  # "Ủy | ban", "Tuyên | giáo": only a name's first word is capitalised
+            pos, after_capital = m.end(), False
+            continue
+        break
+    return starts
+
+
 def _run_length(text: str, pos: int) -> int:
     """How many capitalised words follow `pos`."""
     n = 0
@@ -180,8 +219,12 @@ def find_organizations(doc: Doc) -> list[Span]:
     text = doc.content
     hits = doc.hits
     not_heads = {(h.start) for h in hits.get("organizations.not_head")}
-    # positions where a head would continue a position title ("Chủ tịch | UBND tỉnh")
-    in_titles = {p for t in hits.get("people.title") for p in range(t.start + 1, t.end + 2)}
+    # positions where a head continues a position title ("Chủ tịch | UBND tỉnh", "Phó Trưởng
+    # ban Tuyên giáo và Dân vận | Tỉnh ủy", "Chủ tịch Ủy ban Trung ương | MTTQ Việt Nam")
+    in_titles: set[int] = set()
+    for t in hits.get("people.title"):
+        in_titles.update(range(t.start + 1, t.end + 2))  # a head overlapping the title ("Trưởng | Ban Tổ chức")
+        in_titles.update(_title_run(text, t.end, c))
     place_hits = {h.start: h for h in hits.get("locations.unit")}
     norm, lower = doc.norm, doc.lower
     # in the content and written with a capital: "cán bộ", "đại hội" are no heads
