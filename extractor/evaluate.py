@@ -281,18 +281,18 @@ def read_jsonl(path: str) -> list[dict]:
 
 def format_table(tallies: dict[str, Tally], fields: Iterable[str] = FIELDS) -> str:
     lines = [f"{'field':<14}{'tp':>6}{'fp':>6}{'fn':>6}{'P':>8}{'R':>8}{'F1':>8}"]
-    for field in fields:
-        fig = tallies[field].figures()
-        lines.append(f"{field:<14}{fig['tp']:>6}{fig['fp']:>6}{fig['fn']:>6}{fig['precision']:>8.3f}{fig['recall']:>8.3f}{fig['f1']:>8.3f}")
+    for name in fields:
+        fig = tallies[name].figures()
+        lines.append(f"{name:<14}{fig['tp']:>6}{fig['fp']:>6}{fig['fn']:>6}{fig['precision']:>8.3f}{fig['recall']:>8.3f}{fig['f1']:>8.3f}")
     return "\n".join(lines)
 
 
 def format_groups(tallies: dict[str, Tally], limit: int | None = None) -> str:
     """Errors grouped by field, kind and rule id, largest group first, each with its values."""
     groups: dict[tuple[str, str, str], list[Error]] = collections.defaultdict(list)
-    for field_name, tally in tallies.items():
+    for name, tally in tallies.items():
         for e in tally.errors:
-            groups[(field_name, e.kind, e.rule)].append(e)
+            groups[(name, e.kind, e.rule)].append(e)
     lines = []
     for (field_name, kind, rule), errors in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]:
         lines.append(f"{len(errors):>4}  {field_name} {kind} [{rule}]")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..doc import Doc, Span
 from .byline import is_unit, leading_byline, name_like, parse_byline
 from .chrome import find_chrome, is_tail_marker
-from .dateline import Dateline, has_clock, labelled, parse_dateline
+from .dateline import Dateline, labelled, parse_dateline
 from .headline import clean_title, headline_like, is_banner
 from .lines import Line, split_lines
 
