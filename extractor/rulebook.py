@@ -174,6 +174,7 @@ class OrganizationRules(_Strict):
     domains: list[str]
     list_joiners: list[str]
     time_units: list[str]
+    named_after: list[str]
 
 
 class PeopleRules(_Strict):

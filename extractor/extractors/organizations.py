@@ -35,6 +35,7 @@ class _Compiled:
     list_next: regex.Pattern
     two_word_levels: PhraseMatcher
     time_units: frozenset[str]
+    named_after: PhraseMatcher
     # cheap necessary conditions, checked before the regexes they guard
 
 
@@ -53,6 +54,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
         time_units=frozenset(o.time_units),
+        named_after=PhraseMatcher(o.named_after),
     )
 
 
@@ -65,8 +67,12 @@ def _capitalized(word: str) -> bool:
     return word[0].isupper() or word[0].isdigit()
 
 
-def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit]) -> tuple[int, str | None]:
-    """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any."""
+def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit],
+            in_title: bool = False) -> tuple[int, str | None]:
+    """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any.
+
+    In a position title a name ends where a person's name begins ("Bí thư Tỉnh ủy Bình Phước
+    | Trần Văn Hòa", "Giám đốc Sở Y tế | Ngô Văn Tâm")."""
     end = pos
     gloss = None
     tokens = 0
@@ -134,6 +140,13 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
             if after_level and w in c.surnames and tokens and _run_length(text, pos) >= 3:
                 break  # "UBND tỉnh Nguyễn Văn A": the name after a bare level word is a person's
+            if in_title and w in c.surnames and _run_length(text, pos) >= 2:
+                named = c.named_after.match(text, ws, w)
+                if not named:
+                    break
+                end = pos = named.end()  # "Trường THPT Chu Văn An": the whole name it bears
+                tokens += 1
+                continue
             end = pos = m.end()
             tokens += 1
             continue
@@ -237,7 +250,8 @@ def find_organizations(doc: Doc) -> list[Span]:
         if h.start < last_end or h.start in not_heads:
             continue
         head = c.head_of[h.phrase]
-        end, gloss = _extend(text, h.end, c, place_hits, head_hits)
+        in_title = h.start in in_titles
+        end, gloss = _extend(text, h.end, c, place_hits, head_hits, in_title)
         written = text[h.start:end]
         listed = None
         if end == h.end and not head.standalone:
@@ -249,7 +263,6 @@ def find_organizations(doc: Doc) -> list[Span]:
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before):
             continue
-        in_title = h.start in in_titles
         value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
