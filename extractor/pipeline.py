@@ -86,7 +86,7 @@ STEPS: tuple[Step, ...] = (
     Step("locations", locations_step, ("norm", "content", "hits", "layout"), ("spans.locations", "context.place")),
     Step("organizations", organizations_step, ("norm", "lower", "content", "hits"), ("spans.organizations",)),
     Step("people", people_step, ("norm", "body", "hits", "spans.organizations", "spans.locations"), ("spans.people",)),
-    Step("dates", dates_step, ("body",), ("spans.dates",)),
+    Step("dates", dates_step, ("content",), ("spans.dates",)),  # a headline may date its event
     Step("documents", documents_step, ("norm", "content", "hits"), ("spans.documents",)),
     # givers are snapped to the organisation mention they start with
     Step("awards", awards_step, ("norm", "lower", "body", "hits", "spans.organizations"), ("spans.awards",)),
