@@ -175,6 +175,7 @@ class OrganizationRules(_Strict):
     list_joiners: list[str]
     time_units: list[str]
     named_after: list[str]
+    organ_not_acting_before: list[str]
 
 
 class PeopleRules(_Strict):

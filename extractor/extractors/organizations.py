@@ -36,6 +36,8 @@ class _Compiled:
     two_word_levels: PhraseMatcher
     time_units: frozenset[str]
     named_after: PhraseMatcher
+    plural_after: regex.Pattern
+    not_acting_before: regex.Pattern
     # cheap necessary conditions, checked before the regexes they guard
 
 
@@ -55,6 +57,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
         time_units=frozenset(o.time_units),
         named_after=PhraseMatcher(o.named_after),
+        plural_after=regex.compile(r"\s+(?:các|những)(?!\p{L})", regex.IGNORECASE),
+        not_acting_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.organ_not_acting_before)}\s+$", regex.IGNORECASE),
     )
 
 
@@ -91,8 +95,14 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 continue
         inner = c.inner.match(text, ws, w)
         if inner and inner.end() >= m.end():
-            # lower-case words belong to the name only if a capitalised word follows them
+            # lower-case words belong to the name only if a capitalised word or a level word
+            # follows them, after any further such words ("Đảng ủy Khối | các | cơ quan | tỉnh")
             nxt = _TOKEN.match(text, inner.end())
+            for _ in range(3):
+                more = c.inner.match(text, nxt.start("w"), nxt.group("w")) if nxt else None
+                if not more or more.end() < nxt.end() or nxt.group("w").lower() in c.levels:
+                    break
+                nxt = _TOKEN.match(text, more.end())
             if nxt and (nxt.group("w").lower() in c.levels or _capitalized(nxt.group("w"))) \
                     and not c.title.match(text, nxt.start("w"), nxt.group("w")):
                 pos = inner.end()
@@ -263,6 +273,10 @@ def find_organizations(doc: Doc) -> list[Span]:
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before):
             continue
+        if head.organ and c.plural_after.match(text, h.end):
+            continue  # "Ban Chấp hành các Công đoàn cơ sở": the organs of many bodies
+        if head.organ and c.not_acting_before.search(before):
+            in_title = True  # "bầu Ban Chấp hành ...": an organ that does not act adds no entry
         value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
