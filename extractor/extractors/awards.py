@@ -23,6 +23,7 @@ from ..lexicon import Hit, Lexicon, longest
 from ..patterns import alt, word_alt
 from ..rulebook import AwardKind, Rulebook
 
+_NON_BLANK = regex.compile(r"\S")
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
 
@@ -300,17 +301,30 @@ class Conferral:
     giver_first: bool
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Every sentence of `text`, in one pass (a sentence never crosses a line break)."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[start:m.end()].strip():
-            out.append((start, m.end()))
-        start = m.end()
-    if text[start:].strip():
-        out.append((start, len(text)))
+def sentences(text: str, hits: list[Hit]) -> list[tuple[int, int, list[Hit]]]:
+    """The sentences holding award hits, each with its hits, in order (a sentence never crosses
+    a line break). Each line holding a hit is split once, so the cost stays linear in the text."""
+    out: list[tuple[int, int, list[Hit]]] = []
+    k = 0
+    while k < len(hits):
+        line_start = text.rfind("\n", 0, hits[k].start) + 1
+        line_end = text.find("\n", hits[k].start)
+        line_end = len(text) if line_end < 0 else line_end
+        start = line_start
+        for m in _SENTENCE_END.finditer(text, line_start, line_end):
+            k = _take(text, start, m.end(), hits, k, out)
+            start = m.end()
+        k = _take(text, start, line_end, hits, k, out)
     return out
+
+
+def _take(text: str, start: int, end: int, hits: list[Hit], k: int, out: list) -> int:
+    first = k
+    while k < len(hits) and hits[k].start < end:
+        k += 1
+    if k > first:
+        out.append((start, end, hits[first:k]))
+    return k
 
 
 def _clauses(text: str, sentence: tuple[int, int], c: _Compiled) -> list[Clause]:
@@ -549,23 +563,15 @@ def find_awards(doc: Doc) -> list[Span]:
     orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
     spans: list[Span] = []
     last_giver: str | None = None   # for "cũng được tuyên dương": the giver of the conferral before
-    last_sentence_with_entry = -2
-    k = 0
-    for si, sentence in enumerate(sentences(text)):
-        ss, se = sentence
-        while k < len(award_hits) and award_hits[k].start < ss:
-            k += 1
-        first = k
-        while k < len(award_hits) and award_hits[k].start < se:
-            k += 1
-        if first == k:
-            continue
-        sentence_hits = award_hits[first:k]
+    last_entry_end = -1  # end of the last sentence that made an entry
+    for ss, se, sentence_hits in sentences(text, award_hits):
+        sentence = (ss, se)
         sentence_has_verb = hits.any_within("awards.verb", ss, se)
         # "Trong đó, ..." after a sentence with a conferral: its parts; within a sentence, a
         # "trong đó" clause after a conferral of that sentence
-        divides_previous = bool(c.subset.match(text, ss + len(text[ss:se]) - len(text[ss:se].lstrip()))) \
-            and last_sentence_with_entry == si - 1
+        lead = _NON_BLANK.search(text, ss, se)
+        divides_previous = bool(lead and c.subset.match(text, lead.start())) and last_entry_end >= 0 \
+            and not _NON_BLANK.search(text, last_entry_end, ss)
         entry_in_sentence = False
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": the subject of a
         # giver-first sentence gives every conferral of it that names no giver of its own
@@ -605,7 +611,7 @@ def find_awards(doc: Doc) -> list[Span]:
                         giver, source = last_giver, "conferral_before"  # "... cũng được tuyên dương"
                     if giver is not None:
                         last_giver = giver
-                    last_sentence_with_entry, entry_in_sentence = si, True
+                    last_entry_end, entry_in_sentence = se, True
                     cnt = conf.count
                     spans.append(Span("awards", lo, hi, conf.shape, {
                         "award": a.name, "award_kind": a.kind, "grade": a.grade, "giver_text": giver,

@@ -70,11 +70,11 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
     m = c.prefix.match(line)
     if m:
         line, prefixed = line[m.end():], True
-    else:
+    elif " - " in line:
         label = section_label(line, rules)
         if label and c.degree.match(line[label.end():]):
             line = line[label.end():]  # "Nghiên cứu - TS. ..."
-    d = c.degree.match(line)
+    d = c.degree.match(line) if "." in line[:14] or line.startswith("Luật") else None
     degree = d is not None
     if d:
         line = line[d.end():]

@@ -29,7 +29,9 @@ class _ChromeLine:
         self._end = compile_ci("|".join(f"(?:{r})" for r in ends)) if ends else None
 
     def search(self, line: str) -> bool:
-        return bool(_NO_WORD.match(line) or self._start.match(line) or (self._end and self._end.search(line[-60:])))
+        if len(line) <= 24 and _NO_WORD.match(line):
+            return True
+        return bool(self._start.match(line) or (self._end and self._end.search(line[-60:])))
 
 
 @dataclass(frozen=True)

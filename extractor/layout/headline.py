@@ -51,10 +51,13 @@ def is_section_label(text: str, rules: Rulebook) -> bool:
 
 def headline_like(line: Line, rules: Rulebook) -> bool:
     """Could stand as a headline: short, capitalised, not a body sentence, caption or highlight."""
-    t = _compiled(rules).marks.sub("", line.text).strip()
-    return (2 <= line.words <= 45 and len(t) <= 260 and bool(_HEADLINE_START.match(t)) and " | " not in t
+    if not (2 <= line.words <= 48 and len(line.text) <= 300):
+        return False  # the cheap test first: most lines are long paragraphs
+    c = _compiled(rules)
+    t = c.marks.sub("", line.text).strip()
+    return (2 <= t.count(" ") + 1 <= 45 and len(t) <= 260 and bool(_HEADLINE_START.match(t)) and " | " not in t
             and not (t.endswith(".") and not t.endswith("..")) and t.count(". ") < 2
-            and not _compiled(rules).not_headline.search(t))
+            and not c.not_headline.search(t))
 
 
 def is_banner(line: Line, rules: Rulebook) -> bool:
