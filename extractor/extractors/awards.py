@@ -45,6 +45,7 @@ class _Compiled:
     subject_split: regex.Pattern
     to_recipients: regex.Pattern
     verb: regex.Pattern
+    conferral_verb: regex.Pattern   # a verb but the reason's ("6 tập thể đạt giải, 9 cá nhân")
     giver_after: regex.Pattern
     giver_passive: regex.Pattern
     giver_subject: regex.Pattern
@@ -104,6 +105,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         subject_split=regex.compile(rf",|;|(?<!\p{{L}}){joiners}(?!\p{{L}})|\"", regex.IGNORECASE),
         to_recipients=regex.compile(rf"(?r)(?:(?<!\p{{L}}){alt(g.to_recipients)}|:)\s*$", regex.IGNORECASE),
         verb=regex.compile(word_alt(a.verbs), regex.IGNORECASE),
+        conferral_verb=regex.compile(word_alt([v for v in a.verbs if v not in g.reason]), regex.IGNORECASE),
         giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
         giver_passive=regex.compile(
             rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
@@ -227,7 +229,7 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
         between = text[prev.end:start] if prev else ""
         joined = bool(prev) and (c.joiner.fullmatch(between) is not None or (
             len(between) <= 90 and c.ends_with_joiner.search(between) and not _DIGIT_OR_BREAK.search(between)
-            and not c.verb.search(between)))
+            and not c.conferral_verb.search(between)))
         fills_gap = (col is not None and prev is not None and prev.collectives is None) or \
                     (ind is not None and prev is not None and prev.individuals is None)
         if joined and not und and prev.recipients is not None and n is not None and fills_gap:
@@ -439,7 +441,7 @@ def _continues(text: str, prev: _Count, cnt: _Count, awards: list[_Award], c: _C
     award or conferral verb between them."""
     between = text[prev.end:cnt.start]
     return (len(between) <= 200 and bool(c.ends_with_joiner.search(between))
-            and not any(prev.end <= a.start < cnt.start for a in awards) and not c.verb.search(between))
+            and not any(prev.end <= a.start < cnt.start for a in awards) and not c.conferral_verb.search(between))
 
 
 def _commendation(text: str, conf: Conferral, awards: list[_Award], clause: Clause, c: _Compiled) -> Conferral:
@@ -588,7 +590,7 @@ def find_awards(doc: Doc) -> list[Span]:
             recipients = _recipient_lexicon(rules).scan(doc.lower, clause.start, clause.end).get("awards.recipient")
             counts = [cnt for cnt in _counts_in(text, longest(recipients), clause.start, rules, c)
                       if not any(cf.count.start <= cnt.start < cf.count.end for cf in certificates)]
-            conferrals = certificates + _pair(text, clause, rest, counts, c)
+            conferrals = sorted(certificates + _pair(text, clause, rest, counts, c), key=lambda cf: cf.count.start)
             for conf in conferrals:
                 if not sentence_has_verb and conf.shape != "awards.colon_list":
                     continue

@@ -180,8 +180,9 @@ def find_people(doc: Doc) -> list[Span]:
         if rule is None:
             if len(words) < 2 or not _surname(words[0], c):
                 continue
-            if c.not_after.search(text, max(0, s - 40), s) or text[:s].rstrip()[-1:].isdigit():
-                continue  # a street, school or prize named after someone; "118 Ngô Quyền"
+            before = text[max(0, s - 3):s].rstrip()[-1:]
+            if c.not_after.search(text, max(0, s - 40), s) or before.isdigit() or before == '"':
+                continue  # a street, school or prize named after someone; "118 Ngô Quyền"; giải "Lý Tự Trọng"
             rule = "people.surname"
         if rule == "people.honorific_cue" and len(words) >= 2 and _surname(words[0], c):
             tail = _LOWER_TAIL.match(text, e)  # "Nguyễn Văn an": a name typed in lower case

@@ -14,7 +14,7 @@ from ..doc import Doc, Span
 from .byline import is_unit, leading_byline, name_like, parse_byline
 from .chrome import find_chrome, is_tail_marker
 from .dateline import Dateline, labelled, parse_dateline
-from .headline import clean_title, headline_like, is_banner
+from .headline import clean_title, headline_like, headline_proper, is_banner
 from .lines import Line, split_lines
 
 __all__ = ["Layout", "Line", "find_layout", "blank_outside", "parse_byline", "parse_dateline", "clean_title",
@@ -79,7 +79,7 @@ def find_layout(doc: Doc) -> Layout:
         elif top and headline_like(top[0], rules) and len(content) > 1:
             title_pos = 0
     if title_pos is not None:
-        layout.title = content[title_pos]
+        layout.title = headline_proper(content[title_pos], rules)
         layout.title_text = clean_title(layout.title.text, rules) or None
 
     start_pos = 1 + max([p for p in (dateline_pos if in_header else None, title_pos) if p is not None], default=-1)
@@ -118,7 +118,8 @@ def find_layout(doc: Doc) -> Layout:
                 layout.bylines.append(ln)
                 ln, names, pos = content[pos - 1], above, pos - 1
             layout.bylines.append(ln)
-            layout.authors.extend(n for n in names if n not in layout.authors)
+            known = {a.casefold() for a in layout.authors}  # "THANH TÂM" on the dateline, "Thanh Tâm" below
+            layout.authors.extend(n for n in names if n.casefold() not in known)
             end_pos = pos
             break
         if ln.words > 16 or ln.text.endswith((".", ";", "!", "?")) or skipped >= 6:

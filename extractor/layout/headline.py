@@ -67,6 +67,20 @@ def is_banner(line: Line, rules: Rulebook) -> bool:
     return all_caps or is_section_label(t, rules)
 
 
+def headline_proper(line: Line, rules: Rulebook) -> Line:
+    """The headline line without a tool's prefix or a glued mark, so no entity is read in them."""
+    c = _compiled(rules)
+    start, end = 0, len(line.text)
+    for m in c.marks.finditer(line.text):
+        if m.start() == 0:
+            start = m.end()
+        elif m.end() == len(line.text):
+            end = m.start()
+    if (start, end) == (0, len(line.text)) or start >= end:
+        return line
+    return Line(line.index, line.start + start, line.start + end, line.text[start:end])
+
+
 def clean_title(text: str, rules: Rulebook) -> str:
     """The headline without a section label, a tool's prefix, a glued mark or view counter."""
     c = _compiled(rules)
