@@ -130,6 +130,7 @@ class AwardGrammar(_Strict):
     reason: list[str]
     again: list[str]
     certificate_verbs: list[str]
+    events: list[str]
 
 
 class AwardRules(_Strict):

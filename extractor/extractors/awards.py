@@ -65,6 +65,8 @@ class _Compiled:
     decision: regex.Pattern         # "Theo Quyết định số ... của <giver>"
     event_verb: regex.Pattern       # "<giver> tổ chức lễ ..."
     again: regex.Pattern            # "cũng được"
+    event: regex.Pattern            # a giver phrase that names an event ("Hội nghị")
+    organiser: regex.Pattern        # "<organiser> tổ chức", right after an organisation
 
 
 def _last_word(text: str) -> str:
@@ -128,6 +130,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         reason_after=regex.compile(rf"[^,;.\n]{{0,60}}?(?<!\p{{L}}){alt(g.reason)}\s+", regex.IGNORECASE),
         decision=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})[^;\n]{{0,90}}?\s{alt(g.of)}\s+{giver}", regex.IGNORECASE),
         event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
+        event=regex.compile(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
+        organiser=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
 
@@ -604,6 +608,9 @@ def find_awards(doc: Doc) -> list[Span]:
                     run = [a for a in run if a.kind != "khen_thuong"]
                 for a in run:
                     giver, source = _giver(text, clause, conf, a, c, heads, orgs)
+                    if giver is not None and c.event.fullmatch(giver):
+                        # "Hội nghị cũng đã trao tặng ...": the body that organises the event gives
+                        giver, source = _organiser(text, orgs, c), "organiser"
                     if conf.giver_first:
                         if giver is None and sentence_subject is not None:
                             giver, source = sentence_subject, "sentence_subject"
@@ -621,6 +628,14 @@ def find_awards(doc: Doc) -> list[Span]:
                         "recipients": cnt.recipients, "approximate": cnt.approximate,
                     }))
     return _without_restatements(spans)
+
+
+def _organiser(text: str, orgs: dict[int, int], c: _Compiled) -> str | None:
+    """The first organisation of the article said to organise something ("X tổ chức ...")."""
+    for start in sorted(orgs):
+        if c.organiser.match(text, orgs[start]):
+            return text[start:orgs[start]]
+    return None
 
 
 def _without_restatements(spans: list[Span]) -> list[Span]:
