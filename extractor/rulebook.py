@@ -177,6 +177,8 @@ class OrganizationRules(_Strict):
     time_units: list[str]
     named_after: list[str]
     organ_not_acting_before: list[str]
+    regional_words: list[str]
+    affiliation_before: list[str]
 
 
 class PeopleRules(_Strict):

@@ -37,6 +37,8 @@ class _Compiled:
     time_units: frozenset[str]
     named_after: PhraseMatcher
     plural_after: regex.Pattern
+    regional_plural: regex.Pattern
+    affiliation_before: regex.Pattern
     not_acting_before: regex.Pattern
     # cheap necessary conditions, checked before the regexes they guard
 
@@ -57,6 +59,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
         time_units=frozenset(o.time_units),
         named_after=PhraseMatcher(o.named_after),
+        regional_plural=regex.compile(rf"(?<!\p{{L}})(?:tỉnh|thành phố)\s+{alt(o.regional_words)}(?!\p{{L}})", regex.IGNORECASE),
+        affiliation_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.affiliation_before)}\s+$", regex.IGNORECASE),
         plural_after=regex.compile(r"\s+(?:các|những)(?!\p{L})", regex.IGNORECASE),
         not_acting_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.organ_not_acting_before)}\s+$", regex.IGNORECASE),
     )
@@ -187,6 +191,15 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
     return None
 
 
+_NAME_IN_BRACKETS = regex.compile(r"(?<![\p{L}\p{N}])(\p{Lu}\p{Ll}*)(?:\s+\p{Lu}\p{Ll}*){1,4}\s*\(\s*$")
+
+
+def _after_a_name_in_brackets(before: str, c: _Compiled) -> bool:
+    """"Trần Hữu Tri (Chi bộ ...": the bracket right after a person's name."""
+    m = _NAME_IN_BRACKETS.search(before)
+    return bool(m) and m.group(1) in c.surnames
+
+
 def _title_run(text: str, pos: int, c: _Compiled) -> list[int]:
     """Word starts of the rest of a position title from `pos`: capitalised words, field names
     and the small words of names, up to punctuation, a person's name or another word."""
@@ -273,6 +286,10 @@ def find_organizations(doc: Doc) -> list[Span]:
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before):
             continue
+        if c.regional_plural.search(written):
+            continue  # "LĐLĐ tỉnh khu vực Bắc Trung Bộ": the provincial federations of a region
+        if c.affiliation_before.search(before) or _after_a_name_in_brackets(before, c):
+            in_title = True  # "Lê Văn A (Chi bộ Phòng Nội vụ)": where a person belongs, no entry
         if head.organ and c.plural_after.match(text, h.end):
             continue  # "Ban Chấp hành các Công đoàn cơ sở": the organs of many bodies
         if head.organ and c.not_acting_before.search(before):
