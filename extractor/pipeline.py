@@ -89,7 +89,7 @@ STEPS: tuple[Step, ...] = (
     Step("dates", dates_step, ("content",), ("spans.dates",)),  # a headline may date its event
     Step("documents", documents_step, ("norm", "content", "hits"), ("spans.documents",)),
     # givers are snapped to the organisation mention they start with
-    Step("awards", awards_step, ("norm", "lower", "body", "hits", "spans.organizations"), ("spans.awards",)),
+    Step("awards", awards_step, ("norm", "lower", "content", "layout", "hits", "spans.organizations"), ("spans.awards",)),
 )
 
 

@@ -33,3 +33,19 @@ def test_a_commendation_restating_a_named_conferral_adds_no_entry():
 def test_a_history_of_decorations_is_no_conferral():
     assert _awards("Nhiều năm qua, đơn vị đã được tặng 25 Bằng khen của các cấp.") == []
     assert _awards("Đơn vị đã được tặng 25 Bằng khen và 3 Cờ thi đua.") == []
+
+
+def test_a_conferral_only_the_headline_counts_is_an_entry_with_the_body_giver():
+    text = ("35 cá nhân nhận Kỷ niệm chương “Vì sự nghiệp xây dựng tổ chức Công đoàn”\n"
+            "Chiều 20/8, Liên đoàn Lao động huyện Phú Bình tổ chức hội nghị chuyên đề.\n"
+            "Dịp này, Liên đoàn Lao động huyện Phú Bình trao tặng Kỷ niệm chương “Vì sự nghiệp xây dựng tổ chức Công đoàn” cho các cá nhân xuất sắc.\n")
+    awards = extract(text).awards
+    assert [(a.award_kind, a.individuals, a.giver) for a in awards] == \
+        [("ky_niem_chuong", 35, "Liên đoàn Lao động huyện Phú Bình")]
+
+
+def test_a_headline_summing_up_the_body_adds_no_entry():
+    text = ("Sơ kết 6 tháng, khen thưởng 30 tập thể, cá nhân\n"
+            "Chiều 21/8, Liên đoàn Lao động tỉnh Tây Ninh tổ chức sơ kết.\n"
+            "Dịp này, Liên đoàn Lao động tỉnh tặng Bằng khen cho 12 tập thể và 18 cá nhân.\n")
+    assert _awards(text) == [("bang_khen", 12, 18, 30)]

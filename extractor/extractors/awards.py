@@ -560,9 +560,10 @@ def find_awards(doc: Doc) -> list[Span]:
     """
     rules = doc.rules
     c = _compiled(rules)
-    text = doc.body
+    # the headline too: on a page cut short, the headline may be all that tells a conferral
+    text = doc.content
     hits = doc.hits
-    award_hits = longest([h for h in hits.get("awards.kind") if doc.in_body(h)])
+    award_hits = longest([h for h in hits.get("awards.kind") if doc.in_content(h)])
     if not award_hits:
         return []
     heads = {h.start for h in hits.get("organizations.head")}
@@ -627,7 +628,29 @@ def find_awards(doc: Doc) -> list[Span]:
                         "giver_source": source, "collectives": cnt.collectives, "individuals": cnt.individuals,
                         "recipients": cnt.recipients, "approximate": cnt.approximate,
                     }))
-    return _without_restatements(spans)
+    title = doc.layout.title if doc.layout else None
+    spans = _without_restatements(_without_headline_restatements(spans, title))
+    for sp in spans:
+        if title is not None and title.start <= sp.start < title.end and sp.value["giver_text"] is None:
+            # "28 cá nhân nhận Kỷ niệm chương ..." over a body that says who gave it, uncounted
+            sp.value["giver_text"], sp.value["giver_source"] = _body_giver(text, sp.value["award_kind"], award_hits, title, c, heads, orgs), "body"
+    return spans
+
+
+def _body_giver(text: str, kind: str, hits: list[Hit], title, c: _Compiled, heads: set[int],
+                orgs: dict[int, int]) -> str | None:
+    """The giver the body names for an award of this kind, with or without a count."""
+    for h in hits:
+        if title.start <= h.start < title.end or c.kind_of[h.phrase].kind != kind:
+            continue
+        m = c.giver_after.match(text, h.end)
+        if m:
+            return _clean_giver(_snap(text, m, orgs, c), c)
+        line_start = text.rfind("\n", 0, h.start) + 1
+        subject = _subject(text, line_start, h.start, kind, c, heads, orgs)
+        if subject:
+            return _organiser(text, orgs, c) if c.event.fullmatch(subject) else subject
+    return None
 
 
 def _organiser(text: str, orgs: dict[int, int], c: _Compiled) -> str | None:
@@ -636,6 +659,21 @@ def _organiser(text: str, orgs: dict[int, int], c: _Compiled) -> str | None:
         if c.organiser.match(text, orgs[start]):
             return text[start:orgs[start]]
     return None
+
+
+def _without_headline_restatements(spans: list[Span], title) -> list[Span]:
+    """A conferral in the headline that the body tells too adds no entry (RECORD.md, Award)."""
+    if title is None:
+        return spans
+    in_title = [sp for sp in spans if title.start <= sp.start < title.end]
+    if not in_title:
+        return spans
+    body = [sp for sp in spans if not title.start <= sp.start < title.end]
+    body_kinds = {sp.value["award_kind"] for sp in body}
+    # the headline restates the body when the body tells that kind of award, or when a bare
+    # "khen thưởng N tập thể, cá nhân" sums up whatever the body tells
+    return [sp for sp in spans if sp not in in_title or not (
+        sp.value["award_kind"] in body_kinds or (sp.value["award_kind"] == "khen_thuong" and body))]
 
 
 def _without_restatements(spans: list[Span]) -> list[Span]:
