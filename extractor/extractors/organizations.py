@@ -9,6 +9,7 @@ adds no entry on its own.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -257,10 +258,21 @@ def find_organizations(doc: Doc) -> list[Span]:
     not_heads = {(h.start) for h in hits.get("organizations.not_head")}
     # positions where a head continues a position title ("Chủ tịch | UBND tỉnh", "Phó Trưởng
     # ban Tuyên giáo và Dân vận | Tỉnh ủy", "Chủ tịch Ủy ban Trung ương | MTTQ Việt Nam")
-    in_titles: set[int] = set()
-    for t in hits.get("people.title"):
-        in_titles.update(range(t.start + 1, t.end + 2))  # a head overlapping the title ("Trưởng | Ban Tổ chức")
-        in_titles.update(_title_run(text, t.end, c))
+    title_hits = sorted(hits.get("people.title"), key=lambda t: t.end)
+    title_ends = [t.end for t in title_hits]
+    runs: dict[int, set[int]] = {}
+
+    def in_a_title(pos: int) -> bool:
+        """A head inside a title or in the rest of its run (computed only for titles just before)."""
+        for t in title_hits[bisect_left(title_ends, pos - 200):bisect_right(title_ends, pos + 80)]:
+            if t.start < pos <= t.end + 1:
+                return True  # a head overlapping the title ("Trưởng | Ban Tổ chức")
+            if t.end < pos:
+                if t.end not in runs:
+                    runs[t.end] = set(_title_run(text, t.end, c))
+                if pos in runs[t.end]:
+                    return True
+        return False
     place_hits = {h.start: h for h in hits.get("locations.unit")}
     norm, lower = doc.norm, doc.lower
     # in the content and written with a capital: "cán bộ", "đại hội" are no heads
@@ -273,7 +285,7 @@ def find_organizations(doc: Doc) -> list[Span]:
         if h.start < last_end or h.start in not_heads:
             continue
         head = c.head_of[h.phrase]
-        in_title = h.start in in_titles
+        in_title = in_a_title(h.start)
         end, gloss = _extend(text, h.end, c, place_hits, head_hits, in_title)
         written = text[h.start:end]
         listed = None

@@ -42,8 +42,12 @@ def find_layout(doc: Doc) -> Layout:
     chrome = layout.chrome
     content = [ln for ln in lines if ln.index not in chrome]
 
+    looks: dict[int, bool] = {}
+
     def headline(ln: Line) -> bool:
-        return headline_like(ln, rules) and not is_banner(ln, rules)
+        if ln.index not in looks:
+            looks[ln.index] = headline_like(ln, rules) and not is_banner(ln, rules)
+        return looks[ln.index]
 
     dateline_pos, in_header, datelines = _find_dateline(content, rules, headline)
     title_pos = None
