@@ -178,6 +178,7 @@ class OrganizationRules(_Strict):
     named_after: list[str]
     organ_not_acting_before: list[str]
     regional_words: list[str]
+    lowercase_heads: list[str]
     affiliation_before: list[str]
 
 

@@ -56,6 +56,7 @@ class _Compiled:
     count_last_words: frozenset[str]  # the words a count or vague quantity can end with
     list_split: regex.Pattern       # between bodies named together
     subset: regex.Pattern           # "trong đó", "riêng"
+    subset_hint: regex.Pattern      # a cheap test that a subset cue may be there
     certificate_kinds: frozenset[str]
     noun_after: regex.Pattern       # "bằng khen | tập thể"
     active_verb_before: regex.Pattern
@@ -120,6 +121,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         count_last_words=frozenset(w.split()[-1].lower() for w in [*n.units, *n.tens, *n.multipliers, *n.vague]),
         list_split=regex.compile(rf"\s*,\s*|\s+{joiners}\s+", regex.IGNORECASE),
         subset=regex.compile(rf"(?<!\p{{L}}){alt(g.subset)}(?!\p{{L}})", regex.IGNORECASE),
+        subset_hint=regex.compile("|".join(sorted({regex.escape(w.split()[0][1:]) for w in g.subset}))),
         certificate_kinds=frozenset(a.certificate_kinds),
         noun_after=regex.compile(r"\s+(tập thể|cá nhân)(?!\p{L})", regex.IGNORECASE),
         active_verb_before=regex.compile(
@@ -340,7 +342,7 @@ def _clauses(text: str, sentence: tuple[int, int], c: _Compiled) -> list[Clause]
     while semi >= 0:
         cuts.append(semi + 1)
         semi = text.find(";", semi + 1, se)
-    subset_at = {m.start() for m in c.subset.finditer(text, ss, se)}
+    subset_at = {m.start() for m in c.subset.finditer(text, ss, se)} if c.subset_hint.search(text, ss, se) else set()
     cuts = sorted(set(cuts) | subset_at)
     out = []
     for cs, ce in zip(cuts, cuts[1:] + [se]):
@@ -357,6 +359,9 @@ def _certificate_counts(text: str, clause: Clause, awards: list[_Award], rules: 
         if a.kind not in c.certificate_kinds:
             continue
         window = max(clause.start, a.start - 40)
+        before = text[window:a.start].rstrip()
+        if not before or not (before[-1].isdigit() or _last_word(before).lower() in c.count_last_words):
+            continue  # no count right before the award: the common case, decided without a regex
         m = c.number_before.search(text, window, a.start)
         if not m or m.group("bound"):
             continue

@@ -38,6 +38,7 @@ class _Compiled:
     time_units: frozenset[str]
     named_after: PhraseMatcher
     plural_after: regex.Pattern
+    lowercase_heads: frozenset[str]
     regional_plural: regex.Pattern
     affiliation_before: regex.Pattern
     not_acting_before: regex.Pattern
@@ -62,6 +63,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         named_after=PhraseMatcher(o.named_after),
         regional_plural=regex.compile(rf"(?<!\p{{L}})(?:tỉnh|thành phố)\s+{alt(o.regional_words)}(?!\p{{L}})", regex.IGNORECASE),
         affiliation_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.affiliation_before)}\s+$", regex.IGNORECASE),
+        lowercase_heads=frozenset(w.lower() for w in o.lowercase_heads),
         plural_after=regex.compile(r"\s+(?:các|những)(?!\p{L})", regex.IGNORECASE),
         not_acting_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.organ_not_acting_before)}\s+$", regex.IGNORECASE),
     )
@@ -192,6 +194,7 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
     return None
 
 
+_ACRONYM = regex.compile(r"[ \t]+\p{Lu}{2,}(?![\p{Ll}])")
 _NAME_IN_BRACKETS = regex.compile(r"(?<![\p{L}\p{N}])(\p{Lu}\p{Ll}*)(?:\s+\p{Lu}\p{Ll}*){1,4}\s*\(\s*$")
 
 
@@ -276,8 +279,10 @@ def find_organizations(doc: Doc) -> list[Span]:
     place_hits = {h.start: h for h in hits.get("locations.unit")}
     norm, lower = doc.norm, doc.lower
     # in the content and written with a capital: "cán bộ", "đại hội" are no heads
+    # "công ty TCP Việt Nam": a company head typed in lower case, named by an acronym after it
     heads = longest([h for h in hits.get("organizations.head")
-                     if (seg := text[h.start:h.end]) != lower[h.start:h.end] and seg == norm[h.start:h.end]])
+                     if (seg := text[h.start:h.end]) == norm[h.start:h.end]
+                     and (seg != lower[h.start:h.end] or (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)))])
     head_hits = {h.start: h for h in heads}
     spans: list[Span] = []
     last_end = -1
