@@ -1,14 +1,13 @@
 """Counted award conferrals: find_awards(doc) -> list[Span].
 
-Works clause by clause (a sentence cut at ";"). In each clause it finds award mentions
-("Bằng khen", "Huân chương Lao động hạng Ba", ...) and count groups ("2 tập thể, 5 cá nhân"),
-pairs them by the two word orders of the genre, and reads the giver:
+Works clause by clause (the sentences holding an award word, each split once; a sentence cut
+at ";" and at a subset cue). In each clause it finds award mentions ("Bằng khen", "Huân chương
+Lao động hạng Ba", ...) and count groups ("2 tập thể, 5 cá nhân"), pairs them by the shapes of
+the clause grammar below (one rule id each), and reads the giver from named sources.
 
-  recipients first   "2 tập thể, 5 cá nhân được <giver> tặng Bằng khen"
-  giver first        "<giver> tặng Bằng khen cho 3 tập thể và 5 cá nhân"
-  colon list         "Cờ thi đua của <giver>: 54 tập thể"
-
-A clause with a proposal, target, admission or gift cue before the pair gives nothing.
+A clause with a proposal, review, target, admission or gift cue before the pair gives nothing;
+a subset of a total, a commendation restating a named conferral and a headline restating the
+body add no entry (RECORD.md, Judgement calls: Awards).
 """
 from __future__ import annotations
 
