@@ -19,6 +19,7 @@ from .resolve.names import expand_name
 from .resolve.organizations import resolve_organizations
 from .resolve.people import resolve_people
 from .resolve.years import resolve_years
+from .text.normalize import normalize
 
 
 def article_id(text: str) -> str:
@@ -29,8 +30,11 @@ def article_id(text: str) -> str:
 
 def _mention(doc: Doc, span: Span) -> dict:
     s, e, text = doc.raw_span(span.start, span.end)
-    if doc.raw[s:e] != text:  # the invariant of RECORD.md, Offsets
-        raise AssertionError(f"{span.family} mention {text!r} does not match raw[{s}:{e}]")
+    # the invariant of RECORD.md, Offsets: the caller's slice, normalised, is the very text the
+    # rule matched in the normalised copy (a wrong offset map fails here, not in a client)
+    matched = doc.norm[span.start:span.end]
+    if text != matched and normalize(text)[0] != matched:
+        raise AssertionError(f"{span.family} mention {matched!r} does not match the caller's text[{s}:{e}] = {text!r}")
     return {"text": text, "start": s, "end": e, "rule": span.rule}
 
 
@@ -97,6 +101,7 @@ def _awards(doc: Doc) -> list[dict]:
     for sp in doc.spans.get("awards", []):
         v = dict(sp.value)
         giver_text = v.pop("giver_text")
+        v.pop("giver_source", None)
         giver = expand_name(giver_text, doc.rules, place) if giver_text else None
         key = (v["award_kind"], v["collectives"], v["individuals"], v["recipients"])
         # a caption or summary restating a conferral adds no entry

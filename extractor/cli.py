@@ -150,29 +150,24 @@ def extract(paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Ar
 @app.command("eval")
 def evaluate(gold: Annotated[Path, typer.Argument(help="Gold JSONL, one record a line (shape of shared/gold/seeds.jsonl)")],
              folder: Annotated[Path, typer.Argument(help="Folder holding the gold's article files")],
-             details: Annotated[bool, typer.Option(help="List every miss and spurious value")] = False,
+             details: Annotated[bool, typer.Option(help="List every miss and spurious value, grouped by field and rule id")] = False,
              baseline: Annotated[Optional[str], typer.Option(help="Also score a baseline: 'underthesea'")] = None,
              json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures here as JSON")] = None) -> None:
     """Per-field precision, recall and F1 against gold (the definitions of shared/tools/score.py)."""
-    from .evaluate import FIELDS, format_table, read_jsonl, score
-    from .api import extract as extract_one
+    from .evaluate import FIELDS, format_table, run, score
 
-    gold_records = read_jsonl(str(gold))
-    index = {p.name: p for p in _article_paths([folder])}
-    preds = []
-    for g in gold_records:
-        path = index.get(os.path.basename(g["file"]))
-        if path is None:
-            print(f"missing article for gold record {g['file']}", file=sys.stderr)
-            continue
-        preds.append(json.loads(extract_one(path).model_dump_json()))
-    tallies = score(gold_records, preds)
-    print(f"vnextract on {len(preds)} article(s):")
+    evaluation = run(gold, folder)
+    for name in evaluation.missing:
+        print(f"missing article for gold record {name}", file=sys.stderr)
+    tallies = evaluation.tallies
+    print(f"vnextract on {len(evaluation.predictions)} article(s):")
     print(format_table(tallies))
     figures = {"vnextract": {f: tallies[f].figures() for f in FIELDS}}
     if baseline:
         from .baseline import baseline_records
 
+        index = {p.name: p for p in _article_paths([folder])}
+        gold_records = evaluation.gold
         base = baseline_records(baseline, [index[os.path.basename(g["file"])] for g in gold_records if os.path.basename(g["file"]) in index])
         base_tallies = score(gold_records, base)
         fields = ["people", "organizations", "locations"]
@@ -180,9 +175,10 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="Gold JSONL, one record a
         print(format_table(base_tallies, fields))
         figures[baseline] = {f: base_tallies[f].figures() for f in fields}
     if details:
-        for field, tally in tallies.items():
-            for line in tally.misses:
-                print(f"[{field}] {line}")
+        from .evaluate import format_groups
+
+        print("\nmisses and spurious values by field and by the rule that fired (largest group first):")
+        print(format_groups(tallies))
     if json_out:
         json_out.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -11,7 +11,9 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 ABBREVIATIONS = {
@@ -101,14 +103,36 @@ def greedy_match(gold: list, pred: list, similarity, threshold: float) -> list[t
     return matched
 
 
+NO_RULE = "no rule"
+
+
+@dataclass(frozen=True)
+class Error:
+    """One missed or spurious value, with the rule id of the prediction behind it: the one
+    that fired for a spurious value, the nearest one for a missed value, else "no rule"."""
+
+    file: str
+    kind: str  # "missed" or "spurious"
+    value: str
+    rule: str = NO_RULE
+
+
 class Tally:
     def __init__(self) -> None:
         self.tp = self.fp = self.fn = 0
-        self.misses: list[str] = []
+        self.errors: list[Error] = []
 
-    def add(self, tp: int, fp: int, fn: int, file: str = "", missed: Iterable = (), spurious: Iterable = ()) -> None:
+    @property
+    def misses(self) -> list[str]:
+        return [f"{e.file}: {e.kind} {e.value}" for e in self.errors]
+
+    def add(self, tp: int, fp: int, fn: int, file: str = "", missed: Iterable = (), spurious: Iterable = (),
+            rule_of=None) -> None:
+        """`rule_of(kind, value)` names the rule behind an error (default: none known)."""
         self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
-        self.misses += [f"{file}: missed {m}" for m in missed] + [f"{file}: spurious {s}" for s in spurious]
+        for kind, values in (("missed", missed), ("spurious", spurious)):
+            for v in values:
+                self.errors.append(Error(file, kind, str(v), (rule_of(kind, v) if rule_of else None) or NO_RULE))
 
     def figures(self) -> dict:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -135,27 +159,82 @@ def record_file(record: dict) -> str:
     return os.path.basename(str(record.get("file") or source.get("path") or source.get("file") or ""))
 
 
+def _first_rule(item: dict) -> str | None:
+    if item.get("rule"):
+        return item["rule"]
+    mentions = item.get("mentions") or []
+    return mentions[0].get("rule") if mentions and isinstance(mentions[0], dict) else None
+
+
+def _rule_index(items, key) -> dict:
+    """key of each predicted item -> the rule that produced it (the first one seen)."""
+    out: dict = {}
+    for item in items or []:
+        if isinstance(item, dict):
+            for k in key(item):
+                out.setdefault(k, _first_rule(item))
+    return out
+
+
+def _layout_rule(field_name: str, pred: dict) -> str | None:
+    """Page fields carry no mention; the dateline's rule rides on its date mention."""
+    if field_name == "published_at":
+        day = (pred.get("published_at") or "")[:10]
+        return next((d.get("rule") for d in pred.get("dates") or []
+                     if isinstance(d, dict) and d.get("value") == day and str(d.get("rule", "")).startswith("dateline.")),
+                    "dateline")
+    return {"title": "headline", "authors": "byline"}[field_name]
+
+
 def score(gold_records: list[dict], pred_records: list[dict]) -> dict[str, Tally]:
-    """Per-field tallies, micro-averaged over articles."""
+    """Per-field tallies, micro-averaged over articles; each error names the rule behind it."""
     preds = {record_file(r): r for r in pred_records}
     t = {f: Tally() for f in FIELDS}
     for g in gold_records:
         f = os.path.basename(g["file"])
         p = preds.get(f, {})
-        _single(t["published_at"], (g.get("published_at") or "")[:10], (p.get("published_at") or "")[:10], f, lambda a, b: a == b)
-        _single(t["title"], g.get("title"), p.get("title"), f,
-                lambda a, b: difflib.SequenceMatcher(None, canon(_words(a)), canon(_words(b))).ratio() >= 0.9)
-        _sets(t["authors"], {canon(n) for n in _names(g.get("authors"))}, {canon(n) for n in _names(p.get("authors"))}, f)
-        _sets(t["dates"], _day_values(g.get("dates")), _day_values(p.get("dates")), f)
-        _sets(t["people"], {canon(n) for n in _names(g.get("people"))}, {canon(n) for n in _names(p.get("people"))}, f)
-        _fuzzy(t["organizations"], _names(g.get("organizations")), _names(p.get("organizations")), f, org_similarity, 0.85)
-        _sets(t["locations"], {place_key(n) for n in _names(g.get("locations"))}, {place_key(n) for n in _names(p.get("locations"))}, f)
-        _sets(t["documents"], {doc_key(d) for d in g.get("documents") or []}, {doc_key(d) for d in p.get("documents") or []}, f)
+        for name in ("published_at", "title", "authors"):
+            rule = _layout_rule(name, p)
+            layout_rule = lambda kind, v, rule=rule: rule if kind == "spurious" else None  # noqa: E731
+            if name == "published_at":
+                _single(t[name], (g.get(name) or "")[:10], (p.get(name) or "")[:10], f, lambda a, b: a == b, layout_rule)
+            elif name == "title":
+                _single(t[name], g.get(name), p.get(name), f,
+                        lambda a, b: difflib.SequenceMatcher(None, canon(_words(a)), canon(_words(b))).ratio() >= 0.9, layout_rule)
+            else:
+                _sets(t[name], {canon(n) for n in _names(g.get(name))}, {canon(n) for n in _names(p.get(name))}, f, layout_rule)
+        dates = _rule_index(p.get("dates"), lambda d: [d.get("value"), d.get("end_value")])
+        _sets(t["dates"], _day_values(g.get("dates")), _day_values(p.get("dates")), f, lambda k, v: dates.get(v))
+        people = _rule_index(p.get("people"), lambda x: [canon(x.get("name") or "")])
+        _sets(t["people"], {canon(n) for n in _names(g.get("people"))}, {canon(n) for n in _names(p.get("people"))}, f,
+              lambda k, v: people.get(v))
+        org_items = [o for o in p.get("organizations") or [] if isinstance(o, dict)]
+
+        def org_rule(kind, v, org_items=org_items):
+            near = max(org_items, key=lambda o: org_similarity(v, o.get("name") or ""), default=None)
+            if near is None or org_similarity(v, near.get("name") or "") < (0.85 if kind == "spurious" else 0.5):
+                return None
+            return _first_rule(near)
+
+        _fuzzy(t["organizations"], _names(g.get("organizations")), _names(p.get("organizations")), f, org_similarity, 0.85, org_rule)
+        places = _rule_index(p.get("locations"), lambda x: [place_key(x.get("name") or "")])
+        _sets(t["locations"], {place_key(n) for n in _names(g.get("locations"))}, {place_key(n) for n in _names(p.get("locations"))}, f,
+              lambda k, v: places.get(v))
+        docs = _rule_index(p.get("documents"), lambda d: [doc_key(d)])
+        _sets(t["documents"], {doc_key(d) for d in g.get("documents") or []}, {doc_key(d) for d in p.get("documents") or []}, f,
+              lambda k, v: docs.get(v))
         gold_awards = [a for a in g.get("awards") or [] if not a.get("approximate")]
         pred_awards = [a for a in p.get("awards") or [] if not a.get("approximate")]
+
+        def award_rule(kind, key, pred_awards=pred_awards):
+            """Spurious: the rule that made it; missed: a prediction with the same key or count."""
+            same = [a for a in pred_awards if award_key(a) == key] or \
+                [a for a in pred_awards if kind == "missed" and a.get("recipients") == key[3]]
+            return same[0].get("rule") if same else None
+
         g_c, p_c = collections.Counter(map(award_key, gold_awards)), collections.Counter(map(award_key, pred_awards))
         t["awards"].add(sum((g_c & p_c).values()), sum((p_c - g_c).values()), sum((g_c - p_c).values()), f,
-                        sorted(map(str, (g_c - p_c).elements())), sorted(map(str, (p_c - g_c).elements())))
+                        sorted((g_c - p_c).elements(), key=str), sorted((p_c - g_c).elements(), key=str), award_rule)
 
         def same_award(a, b):
             if award_key(a) != award_key(b):
@@ -166,28 +245,33 @@ def score(gold_records: list[dict], pred_records: list[dict]) -> dict[str, Tally
 
         matched = greedy_match(gold_awards, pred_awards, same_award, 0.85)
         mg, mp = {x for x, _ in matched}, {y for _, y in matched}
-        t["awards+giver"].add(len(matched), len(pred_awards) - len(matched), len(gold_awards) - len(matched), f,
-                              [f"{award_key(a)} giver={a.get('giver')}" for i, a in enumerate(gold_awards) if i not in mg],
-                              [f"{award_key(a)} giver={a.get('giver')}" for i, a in enumerate(pred_awards) if i not in mp])
+        missed = [a for i, a in enumerate(gold_awards) if i not in mg]
+        spurious = [a for i, a in enumerate(pred_awards) if i not in mp]
+        tally = t["awards+giver"]
+        tally.add(len(matched), len(spurious), len(missed))
+        for kind, items in (("missed", missed), ("spurious", spurious)):
+            for a in items:
+                tally.errors.append(Error(f, kind, f"{award_key(a)} giver={a.get('giver')}",
+                                          (a.get("rule") if kind == "spurious" else award_rule(kind, award_key(a))) or NO_RULE))
     return t
 
 
-def _single(tally, gold, pred, file, same):
+def _single(tally, gold, pred, file, same, rule_of=None):
     if gold and pred and same(gold, pred):
         tally.add(1, 0, 0)
     else:
-        tally.add(0, 1 if pred else 0, 1 if gold else 0, file, [gold] if gold else [], [pred] if pred else [])
+        tally.add(0, 1 if pred else 0, 1 if gold else 0, file, [gold] if gold else [], [pred] if pred else [], rule_of)
 
 
-def _sets(tally, gold: set, pred: set, file):
-    tally.add(len(gold & pred), len(pred - gold), len(gold - pred), file, sorted(gold - pred), sorted(pred - gold))
+def _sets(tally, gold: set, pred: set, file, rule_of=None):
+    tally.add(len(gold & pred), len(pred - gold), len(gold - pred), file, sorted(gold - pred), sorted(pred - gold), rule_of)
 
 
-def _fuzzy(tally, gold, pred, file, similarity, threshold):
+def _fuzzy(tally, gold, pred, file, similarity, threshold, rule_of=None):
     matched = greedy_match(gold, pred, similarity, threshold)
     mg, mp = {g for g, _ in matched}, {p for _, p in matched}
     tally.add(len(matched), len(pred) - len(matched), len(gold) - len(matched), file,
-              [gold[i] for i in range(len(gold)) if i not in mg], [pred[i] for i in range(len(pred)) if i not in mp])
+              [gold[i] for i in range(len(gold)) if i not in mg], [pred[i] for i in range(len(pred)) if i not in mp], rule_of)
 
 
 def read_jsonl(path: str) -> list[dict]:
@@ -197,7 +281,54 @@ def read_jsonl(path: str) -> list[dict]:
 
 def format_table(tallies: dict[str, Tally], fields: Iterable[str] = FIELDS) -> str:
     lines = [f"{'field':<14}{'tp':>6}{'fp':>6}{'fn':>6}{'P':>8}{'R':>8}{'F1':>8}"]
-    for field in fields:
-        fig = tallies[field].figures()
-        lines.append(f"{field:<14}{fig['tp']:>6}{fig['fp']:>6}{fig['fn']:>6}{fig['precision']:>8.3f}{fig['recall']:>8.3f}{fig['f1']:>8.3f}")
+    for name in fields:
+        fig = tallies[name].figures()
+        lines.append(f"{name:<14}{fig['tp']:>6}{fig['fp']:>6}{fig['fn']:>6}{fig['precision']:>8.3f}{fig['recall']:>8.3f}{fig['f1']:>8.3f}")
     return "\n".join(lines)
+
+
+def format_groups(tallies: dict[str, Tally], limit: int | None = None) -> str:
+    """Errors grouped by field, kind and rule id, largest group first, each with its values."""
+    groups: dict[tuple[str, str, str], list[Error]] = collections.defaultdict(list)
+    for name, tally in tallies.items():
+        for e in tally.errors:
+            groups[(name, e.kind, e.rule)].append(e)
+    lines = []
+    for (field_name, kind, rule), errors in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]:
+        lines.append(f"{len(errors):>4}  {field_name} {kind} [{rule}]")
+        lines += [f"        {e.file}: {e.value}" for e in errors]
+    return "\n".join(lines)
+
+
+@dataclass
+class Evaluation:
+    """Gold records, the predictions for them, and the per-field tallies."""
+
+    gold: list[dict]
+    predictions: list[dict]
+    tallies: dict[str, Tally]
+    missing: list[str] = field(default_factory=list)  # gold files with no article in the folder
+
+    def f1(self) -> dict[str, float]:
+        return {f: t.figures()["f1"] for f, t in self.tallies.items()}
+
+
+def run(gold_path: str | Path, folder: str | Path, extract: Callable | None = None) -> Evaluation:
+    """The evaluation loop, once: extract every gold article found under `folder` and score it.
+
+    Used by `vnextract eval` and by the accuracy tests (tests/test_accuracy.py).
+    """
+    from .input import ARTICLE_SUFFIXES
+
+    if extract is None:
+        from .api import extract
+    gold = read_jsonl(str(gold_path))
+    index = {p.name: p for p in sorted(Path(folder).rglob("*")) if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES}
+    preds, missing = [], []
+    for g in gold:
+        path = index.get(os.path.basename(g["file"]))
+        if path is None:
+            missing.append(g["file"])
+            continue
+        preds.append(json.loads(extract(path).model_dump_json()))
+    return Evaluation(gold, preds, score(gold, preds), missing)

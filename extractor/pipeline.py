@@ -1,7 +1,9 @@
 """The pipeline: small steps over one Doc, in a fixed order, each writing what it declares.
 
-layout -> locations -> dates -> documents -> awards. Steps are plain functions; the order
-lives here and nowhere else (spaCy's `Language.__call__`, without the registry).
+layout -> lexicon -> locations -> organisations -> people -> dates -> documents -> awards.
+Steps are plain functions; the order lives here and nowhere else (spaCy's `Language.__call__`,
+without the registry). Each `Step` declares the Doc fields it reads and writes, and
+tests/test_pipeline_steps.py checks that it touches nothing else.
 """
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ from .doc import Doc
 from .extractors.awards import find_awards
 from .extractors.dates import find_dates
 from .extractors.documents import find_documents
-from .extractors.locations import find_locations, home_place
+from .extractors.locations import find_locations
 from .extractors import awards, documents, locations, organizations, people
 from .extractors.organizations import find_organizations
 from .extractors.people import find_people
 from .layout import blank_outside, find_layout
 from .lexicon import Lexicon, lower_same_length
+from .resolve.places import home_place
 from .rulebook import Rulebook
 
 
@@ -80,12 +83,13 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("layout", layout_step, ("norm",), ("layout", "body", "content")),
     Step("lexicon", lexicon_step, ("norm",), ("lower", "hits")),
-    Step("locations", locations_step, ("content",), ("spans.locations", "context.place")),
-    Step("organizations", organizations_step, ("content", "hits"), ("spans.organizations",)),
-    Step("people", people_step, ("body", "hits", "spans.organizations", "spans.locations"), ("spans.people",)),
-    Step("dates", dates_step, ("body",), ("spans.dates",)),
-    Step("documents", documents_step, ("content",), ("spans.documents",)),
-    Step("awards", awards_step, ("body",), ("spans.awards",)),
+    Step("locations", locations_step, ("norm", "content", "hits", "layout"), ("spans.locations", "context.place")),
+    Step("organizations", organizations_step, ("norm", "lower", "content", "hits"), ("spans.organizations",)),
+    Step("people", people_step, ("norm", "body", "hits", "spans.organizations", "spans.locations"), ("spans.people",)),
+    Step("dates", dates_step, ("content",), ("spans.dates",)),  # a headline may date its event
+    Step("documents", documents_step, ("norm", "content", "hits"), ("spans.documents",)),
+    # givers are snapped to the organisation mention they start with
+    Step("awards", awards_step, ("norm", "lower", "content", "layout", "hits", "spans.organizations"), ("spans.awards",)),
 )
 
 

@@ -31,9 +31,12 @@ class ChromeRules(_Strict):
     lines: list[RuleId]
     tail_markers: list[RuleId]
     section_labels: list[str]
+    not_headlines: list[RuleId]
+    headline_marks: list[RuleId]
 
 
 class DatelineRules(_Strict):
+    formats: list[RuleId]
     labels: list[str]
     weak_labels: list[str]
     weekdays: list[str]
@@ -46,6 +49,7 @@ class DatelineRules(_Strict):
 
 class BylineRules(_Strict):
     prefixes: list[str]
+    degrees: list[str]
     suffix_regex: str
     collective_authors: list[str]
     author_separators: list[str]
@@ -121,6 +125,13 @@ class AwardGrammar(_Strict):
     adverbs: list[str]
     to_recipients: list[str]
     joiners: list[str]
+    subset: list[str]
+    decision: list[str]
+    event_verbs: list[str]
+    reason: list[str]
+    again: list[str]
+    certificate_verbs: list[str]
+    events: list[str]
 
 
 class AwardRules(_Strict):
@@ -138,6 +149,7 @@ class AwardRules(_Strict):
     person_marks: list[str]
     name_stops: list[str]
     giver_stops: list[str]
+    certificate_kinds: list[str]
     patterns: list[RuleId]
 
 
@@ -163,6 +175,12 @@ class OrganizationRules(_Strict):
     not_heads: list[str]
     domains: list[str]
     list_joiners: list[str]
+    time_units: list[str]
+    named_after: list[str]
+    organ_not_acting_before: list[str]
+    regional_words: list[str]
+    lowercase_heads: list[str]
+    affiliation_before: list[str]
 
 
 class PeopleRules(_Strict):
@@ -273,11 +291,12 @@ class Rulebook:
     def rule_ids(self) -> set[str]:
         """Every declared rule id, for the test that each has an example."""
         ids: set[str] = set()
-        for section in (self.chrome.lines, self.chrome.tail_markers, self.dates.patterns,
+        for section in (self.chrome.lines, self.chrome.tail_markers, self.chrome.not_headlines,
+                        self.chrome.headline_marks, self.dateline.formats, self.dates.patterns,
                         self.documents.patterns, self.awards.patterns):
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files
-        ids.update({"organizations.head", "organizations.parent", "people.honorific_cue", "people.title_cue",
+        ids.update({"organizations.head", "people.honorific_cue", "people.title_cue",
                     "people.surname", "locations.gazetteer", "locations.level", "locations.district"})
         return ids
 

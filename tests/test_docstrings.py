@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 MODULES = [
-    "extractor", "extractor.api", "extractor.pipeline", "extractor.layout", "extractor.numbers",
+    "extractor", "extractor.api", "extractor.pipeline", "extractor.layout.dateline", "extractor.layout.byline", "extractor.numbers",
     "extractor.text.normalize", "extractor.input.decode", "extractor.resolve.names", "extractor.resolve.documents",
     "extractor.patterns", "extractor.spacy_doc",
     "extractor.extractors.dates", "extractor.extractors.documents", "extractor.extractors.awards",

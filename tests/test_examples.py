@@ -98,6 +98,8 @@ def test_layout(example, rules):
     for key, want in example["expect"].items():
         assert getattr(record, key) == want, f"{key}: {getattr(record, key)!r} != {want!r}"
     doc = run_pipeline(Doc.from_text(text, rules, ExtractOptions()))
+    if "dateline_rule" in example:
+        assert doc.layout.dateline_date is not None and doc.layout.dateline_date.rule == example["dateline_rule"]
     chrome_lines = {ln.text for ln in doc.layout.lines if ln.index in doc.layout.chrome}
     for line in example["chrome"]:
         assert line in chrome_lines, f"not recognised as chrome: {line!r}"

@@ -114,3 +114,20 @@ def test_nfd_file_offsets_point_into_the_file(tmp_path):
     assert record.dates[0].value == "2022-07-28"
     for _, m in record.mentions():
         assert nfd[m.start:m.end] == m.text
+
+
+def test_assemble_refuses_a_mention_whose_offsets_point_elsewhere(rules):
+    """The offset check in assemble.py compares the caller's slice with the matched text, so a
+    wrong offset map fails loudly instead of returning shifted mentions."""
+    from extractor.assemble import assemble
+    from extractor.doc import Doc
+    from extractor.options import ExtractOptions
+    from extractor.pipeline import run_pipeline
+
+    doc = run_pipeline(Doc.from_text("Ngày 28/7/2022, Công đoàn Viên chức tỉnh Hải Dương tổ chức hội nghị.", rules,
+                                     ExtractOptions()))
+    assemble(doc)  # the true map passes
+    right = doc.offsets.span_to_raw
+    doc.offsets.span_to_raw = lambda s, e: tuple(x + 1 for x in right(s, e))
+    with pytest.raises(AssertionError, match="does not match the caller's text"):
+        assemble(doc)

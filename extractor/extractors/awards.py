@@ -1,14 +1,13 @@
 """Counted award conferrals: find_awards(doc) -> list[Span].
 
-Works clause by clause (a sentence cut at ";"). In each clause it finds award mentions
-("Bằng khen", "Huân chương Lao động hạng Ba", ...) and count groups ("2 tập thể, 5 cá nhân"),
-pairs them by the two word orders of the genre, and reads the giver:
+Works clause by clause (the sentences holding an award word, each split once; a sentence cut
+at ";" and at a subset cue). In each clause it finds award mentions ("Bằng khen", "Huân chương
+Lao động hạng Ba", ...) and count groups ("2 tập thể, 5 cá nhân"), pairs them by the shapes of
+the clause grammar below (one rule id each), and reads the giver from named sources.
 
-  recipients first   "2 tập thể, 5 cá nhân được <giver> tặng Bằng khen"
-  giver first        "<giver> tặng Bằng khen cho 3 tập thể và 5 cá nhân"
-  colon list         "Cờ thi đua của <giver>: 54 tập thể"
-
-A clause with a proposal, target, admission or gift cue before the pair gives nothing.
+A clause with a proposal, review, target, admission or gift cue before the pair gives nothing;
+a subset of a total, a commendation restating a named conferral and a headline restating the
+body add no entry (RECORD.md, Judgement calls: Awards).
 """
 from __future__ import annotations
 
@@ -23,26 +22,9 @@ from ..lexicon import Hit, Lexicon, longest
 from ..patterns import alt, word_alt
 from ..rulebook import AwardKind, Rulebook
 
+_NON_BLANK = regex.compile(r"\S")
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
-
-
-def _sentences_with(text: str, hits: list[int]) -> list[tuple[int, int]]:
-    """The sentences holding the given positions, each once, in order."""
-    out: list[tuple[int, int]] = []
-    for pos in hits:
-        if out and out[-1][0] <= pos < out[-1][1]:
-            continue
-        line_start = text.rfind("\n", 0, pos) + 1
-        line_end = text.find("\n", pos)
-        line_end = len(text) if line_end < 0 else line_end
-        start = line_start
-        for m in _SENTENCE_END.finditer(text, line_start, pos):
-            start = m.end()
-        m = _SENTENCE_END.search(text, pos, line_end)
-        end = m.end() if m else line_end
-        out.append((start, end))
-    return out
 
 
 @dataclass(frozen=True)
@@ -62,6 +44,7 @@ class _Compiled:
     subject_split: regex.Pattern
     to_recipients: regex.Pattern
     verb: regex.Pattern
+    conferral_verb: regex.Pattern   # a verb but the reason's ("6 tập thể đạt giải, 9 cá nhân")
     giver_after: regex.Pattern
     giver_passive: regex.Pattern
     giver_subject: regex.Pattern
@@ -70,6 +53,20 @@ class _Compiled:
     person: regex.Pattern
     collectives: frozenset[str]
     count_last_words: frozenset[str]  # the words a count or vague quantity can end with
+    list_split: regex.Pattern       # between bodies named together
+    subset: regex.Pattern           # "trong đó", "riêng"
+    subset_hint: regex.Pattern      # a cheap test that a subset cue may be there
+    certificate_kinds: frozenset[str]
+    noun_after: regex.Pattern       # "bằng khen | tập thể"
+    active_verb_before: regex.Pattern
+    title_after: regex.Pattern      # a quoted title after a count
+    count_title: regex.Pattern      # "vinh danh | 27 “Thầy thuốc trẻ tiêu biểu”"
+    reason_after: regex.Pattern     # "... đạt | danh hiệu"
+    decision: regex.Pattern         # "Theo Quyết định số ... của <giver>"
+    event_verb: regex.Pattern       # "<giver> tổ chức lễ ..."
+    again: regex.Pattern            # "cũng được"
+    event: regex.Pattern            # a giver phrase that names an event ("Hội nghị")
+    organiser: regex.Pattern        # "<organiser> tổ chức", right after an organisation
 
 
 def _last_word(text: str) -> str:
@@ -104,14 +101,16 @@ def _compiled(rules: Rulebook) -> _Compiled:
         grade=regex.compile(rf"\s*,?\s*(?P<grade>{alt(a.grades)})(?!\p{{L}})", regex.IGNORECASE),
         joiner=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners}|;)?\s*", regex.IGNORECASE),
         ends_with_joiner=regex.compile(rf"(?r)(?:,|\s{joiners})\s*$", regex.IGNORECASE),
-        award_joiner=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*", regex.IGNORECASE),
+        # "Bằng khen của Thủ tướng Chính phủ, Cờ thi đua của Bộ ...": each award may name its giver
+        award_joiner=regex.compile(rf"(?:\s*{alt(g.of)}\s+\p{{Lu}}[^,;\n]{{1,80}}?)?\s*(?:,\s*{joiners}|,|{joiners})\s*", regex.IGNORECASE),
         trailing_adverbs=regex.compile(rf"(?:\s+{adverbs})+$", regex.IGNORECASE),
         subject_split=regex.compile(rf",|;|(?<!\p{{L}}){joiners}(?!\p{{L}})|\"", regex.IGNORECASE),
         to_recipients=regex.compile(rf"(?r)(?:(?<!\p{{L}}){alt(g.to_recipients)}|:)\s*$", regex.IGNORECASE),
         verb=regex.compile(word_alt(a.verbs), regex.IGNORECASE),
+        conferral_verb=regex.compile(word_alt([v for v in a.verbs if v not in g.reason]), regex.IGNORECASE),
         giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
         giver_passive=regex.compile(
-            rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
+            rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
         # searched backwards from the award: the verb right before it ends the giver's phrase
         giver_subject=regex.compile(rf"(?r)\s+(?:{adverbs}\s+)*{verbs}\s*$", regex.IGNORECASE),
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
@@ -119,6 +118,22 @@ def _compiled(rules: Rulebook) -> _Compiled:
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
         collectives=frozenset(x.lower() for x in a.collectives),
         count_last_words=frozenset(w.split()[-1].lower() for w in [*n.units, *n.tens, *n.multipliers, *n.vague]),
+        list_split=regex.compile(rf"\s*,\s*|\s+{joiners}\s+", regex.IGNORECASE),
+        subset=regex.compile(rf"(?<!\p{{L}}){alt(g.subset)}(?!\p{{L}})", regex.IGNORECASE),
+        subset_hint=regex.compile("|".join(sorted({regex.escape(w.split()[0][1:]) for w in g.subset}))),
+        certificate_kinds=frozenset(a.certificate_kinds),
+        noun_after=regex.compile(r"\s+(tập thể|cá nhân)(?!\p{L})", regex.IGNORECASE),
+        active_verb_before=regex.compile(
+            rf"(?r)(?<!\p{{L}})(?<!{alt(g.passive)}\s)(?<!{alt(g.passive)}\s\S{{1,8}}\s){alt(g.certificate_verbs)}(?:\s+{adverbs})*\s+$",
+            regex.IGNORECASE),
+        title_after=regex.compile(r'\s*"([^"\n]{2,80})"'),
+        count_title=regex.compile(rf'\s+(?P<num>{num})\s*"(?P<title>[^"\n]{{2,80}})"', regex.IGNORECASE),
+        reason_after=regex.compile(rf"[^,;.\n]{{0,60}}?(?<!\p{{L}}){alt(g.reason)}\s+", regex.IGNORECASE),
+        decision=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})[^;\n]{{0,90}}?\s{alt(g.of)}\s+{giver}", regex.IGNORECASE),
+        event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
+        event=regex.compile(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
+        organiser=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
+        again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
 
 
@@ -150,8 +165,10 @@ class _Count:
 
 
 def _awards_in(text: str, hits: list[Hit], c: _Compiled) -> list[_Award]:
-    out = []
+    out: list[_Award] = []
     for h in hits:
+        if out and h.start < out[-1].end:
+            continue  # inside the name of the award before ("Danh hiệu Tập thể Lao động xuất sắc")
         kind = c.kind_of[h.phrase]
         end = h.end
         name = kind.canonical
@@ -217,7 +234,7 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
         between = text[prev.end:start] if prev else ""
         joined = bool(prev) and (c.joiner.fullmatch(between) is not None or (
             len(between) <= 90 and c.ends_with_joiner.search(between) and not _DIGIT_OR_BREAK.search(between)
-            and not c.verb.search(between)))
+            and not c.conferral_verb.search(between)))
         fills_gap = (col is not None and prev is not None and prev.collectives is None) or \
                     (ind is not None and prev is not None and prev.individuals is None)
         if joined and not und and prev.recipients is not None and n is not None and fills_gap:
@@ -255,31 +272,287 @@ def _clean_giver(raw: str | None, c: _Compiled) -> str | None:
     return g
 
 
-def _giver(text: str, sentence: tuple[int, int], clause_start: int, count: _Count, award: _Award,
-           giver_first: bool, c: _Compiled) -> str | None:
+def _first_named(raw: str, c: _Compiled) -> str:
+    """"Trung ương Đoàn ..., Trung ương Hội ...": of bodies named together, the first."""
+    return c.list_split.split(raw, maxsplit=1)[0]
+
+
+# ------------------------------------------------------------------ the clause grammar
+#
+# A sentence is cut into clauses at ";" and at a subset cue ("trong đó", "riêng"). In each
+# clause a conferral is one of these shapes, each a rule id of rules/awards.yaml:
+#
+#   colon_list        <award> [của <giver>]: <count>
+#   giver_first       <giver> <verb> <award> cho <count>[, <count> ...]
+#   recipients_first  <count> được [<giver>] <verb> <award>[, <award> ...]
+#   certificate_count <giver> trao <N> <award> [tập thể|cá nhân]   (one recipient per award)
+#   commendation      tuyên dương <count> [đạt danh hiệu X | "X"]   (one entry, X the kind)
+#
+# The giver is read for each conferral from its own clause, by the first source that
+# answers (GIVER_SOURCES); a conferral whose clause names none says where it took one from.
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    sentence: tuple[int, int]
+    subset: bool      # "trong đó ...": a part of a total told before it
+
+
+@dataclass
+class Conferral:
+    count: _Count
+    awards: list[_Award]
+    shape: str        # the rule id
+    giver_first: bool
+
+
+def sentences(text: str, hits: list[Hit]) -> list[tuple[int, int, list[Hit]]]:
+    """The sentences holding award hits, each with its hits, in order (a sentence never crosses
+    a line break). Each line holding a hit is split once, so the cost stays linear in the text."""
+    out: list[tuple[int, int, list[Hit]]] = []
+    k = 0
+    while k < len(hits):
+        line_start = text.rfind("\n", 0, hits[k].start) + 1
+        line_end = text.find("\n", hits[k].start)
+        line_end = len(text) if line_end < 0 else line_end
+        start = line_start
+        for m in _SENTENCE_END.finditer(text, line_start, line_end):
+            k = _take(text, start, m.end(), hits, k, out)
+            start = m.end()
+        k = _take(text, start, line_end, hits, k, out)
+    return out
+
+
+def _take(text: str, start: int, end: int, hits: list[Hit], k: int, out: list) -> int:
+    first = k
+    while k < len(hits) and hits[k].start < end:
+        k += 1
+    if k > first:
+        out.append((start, end, hits[first:k]))
+    return k
+
+
+def _clauses(text: str, sentence: tuple[int, int], c: _Compiled) -> list[Clause]:
+    ss, se = sentence
+    cuts = [ss]
+    semi = text.find(";", ss, se)
+    while semi >= 0:
+        cuts.append(semi + 1)
+        semi = text.find(";", semi + 1, se)
+    subset_at = {m.start() for m in c.subset.finditer(text, ss, se)} if c.subset_hint.search(text, ss, se) else set()
+    cuts = sorted(set(cuts) | subset_at)
+    out = []
+    for cs, ce in zip(cuts, cuts[1:] + [se]):
+        lead = len(text[cs:ce]) - len(text[cs:ce].lstrip(" ,"))
+        out.append(Clause(cs, ce, sentence, cs in subset_at or (cs + lead) in subset_at))
+    return out
+
+
+def _certificate_counts(text: str, clause: Clause, awards: list[_Award], rules: Rulebook, c: _Compiled) -> list[Conferral]:
+    """"trao 35 Kỷ niệm chương ...", "tặng 8 bằng khen tập thể, 12 bằng khen cá nhân": a
+    decoration or certificate goes to one recipient each, so its count counts recipients."""
+    out: list[Conferral] = []
+    for a in awards:
+        if a.kind not in c.certificate_kinds:
+            continue
+        window = max(clause.start, a.start - 40)
+        before = text[window:a.start].rstrip()
+        if not before or not (before[-1].isdigit() or _last_word(before).lower() in c.count_last_words):
+            continue  # no count right before the award: the common case, decided without a regex
+        m = c.number_before.search(text, window, a.start)
+        if not m or m.group("bound"):
+            continue
+        n = parse_count(m.group("num"), rules)
+        if n is None:
+            continue
+        col = ind = None
+        end = a.end
+        noun = c.noun_after.match(text, a.end)
+        if noun:
+            col, ind = (n, None) if noun.group(1).lower() in c.collectives else (None, n)
+            end = noun.end()
+        prev = out[-1] if out else None
+        if prev is not None and prev.awards[0].kind == a.kind and c.award_joiner.fullmatch(text, prev.count.end, m.start()):
+            # "8 bằng khen tập thể, 12 bằng khen cá nhân": one count of one award
+            p = prev.count
+            p.collectives = (p.collectives or 0) + (col or 0) if col is not None else p.collectives
+            p.individuals = (p.individuals or 0) + (ind or 0) if ind is not None else p.individuals
+            p.recipients = (p.recipients or 0) + n
+            p.end = end
+            continue
+        if not c.active_verb_before.search(text, clause.start, m.start()):
+            continue  # "đã được tặng 25 Bằng khen": a history, not a conferral
+        out.append(Conferral(_Count(m.start(), end, col, ind, n, False), [a], "awards.certificate_count", True))
+    return out
+
+
+def _titled_counts(text: str, awards: list[_Award], rules: Rulebook, c: _Compiled) -> list[Conferral]:
+    """"vinh danh 27 “Thầy thuốc trẻ tiêu biểu”": a count of a named title, no recipient noun."""
+    out = []
+    for a in awards:
+        if a.kind != "khen_thuong":
+            continue
+        m = c.count_title.match(text, a.end)
+        n = parse_count(m.group("num"), rules) if m else None
+        if n is None:
+            continue
+        title = _Award(a.start, m.end(), "danh_hieu", f"“{m.group('title').strip()}”", None)
+        out.append(Conferral(_Count(m.start("num"), m.end(), None, None, n, False), [title], "awards.commendation", True))
+    return out
+
+
+def _pair(text: str, clause: Clause, awards: list[_Award], counts: list[_Count], c: _Compiled) -> list[Conferral]:
+    """Counts paired with award runs by the word orders of the genre."""
+    claimed: set[int] = set()  # start offsets of awards already paired
+    paired: set[int] = set()   # indices into `counts`
+    out: list[Conferral] = []
+    # giver first / colon list: "<award> cho <count>", "<award>: <count>"
+    for k, cnt in enumerate(counts):
+        before = [i for i, a in enumerate(awards) if a.end <= cnt.start]
+        if not before:
+            continue
+        last = before[-1]
+        gap = text[awards[last].end:cnt.start]
+        direct = c.to_recipients.search(gap) or not gap.strip()
+        between = any(other.start > awards[last].end and other.end <= cnt.start for other in counts if other is not cnt)
+        if direct and len(gap) < 200 and not between:
+            run = _chain(awards, last, text, -1, c)
+            later = [a for a in awards if a.start >= cnt.end and a.kind != "khen_thuong"]
+            if all(a.kind == "khen_thuong" for a in run) and later and c.verb.search(text, cnt.end, later[0].start) \
+                    and not c.reason_after.match(text, cnt.end, clause.end):
+                continue  # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"
+            claimed.update(a.start for a in run)
+            shape = "awards.colon_list" if gap.rstrip().endswith(":") else "awards.giver_first"
+            out.append(Conferral(cnt, run, shape, True))
+            paired.add(k)
+        elif out and out[-1].giver_first and out[-1].shape == "awards.giver_first" and _continues(text, out[-1].count, cnt, awards, c):
+            # "tặng Giấy khen cho 20 tập thể ..., 3 tập thể và 35 cá nhân ...": the same award
+            out.append(Conferral(cnt, out[-1].awards, "awards.giver_first", True))
+            paired.add(k)
+    # recipients first: "<count> được ... <award>"
+    for k, cnt in enumerate(counts):
+        if k in paired:
+            continue
+        nxt = counts[k + 1].start if k + 1 < len(counts) else clause.end
+        after = [i for i, a in enumerate(awards) if cnt.end <= a.start < nxt and a.start not in claimed]
+        if not after or not c.verb.search(text, cnt.end, awards[after[0]].start):
+            continue
+        run = [a for a in _chain(awards, after[0], text, +1, c) if a.start not in claimed]
+        out.append(Conferral(cnt, run, "awards.recipients_first", False))
+    return out
+
+
+def _continues(text: str, prev: _Count, cnt: _Count, awards: list[_Award], c: _Compiled) -> bool:
+    """A count listed after another of the same conferral: after a comma or "và", with no
+    award or conferral verb between them."""
+    between = text[prev.end:cnt.start]
+    return (len(between) <= 200 and bool(c.ends_with_joiner.search(between))
+            and not any(prev.end <= a.start < cnt.start for a in awards) and not c.conferral_verb.search(between))
+
+
+def _commendation(text: str, conf: Conferral, awards: list[_Award], clause: Clause, c: _Compiled) -> Conferral:
+    """"tuyên dương 41 cán bộ đạt danh hiệu X", "vinh danh 45 'Thầy thuốc tiêu biểu'": one entry
+    per commending clause, a danh_hieu where a title is named, the prize won being its reason."""
+    if not conf.giver_first or any(a.kind != "khen_thuong" for a in conf.awards):
+        return conf
+    quoted = c.title_after.match(text, conf.count.end)
+    if quoted:
+        title = _Award(conf.awards[0].start, quoted.end(), "danh_hieu", f"“{quoted.group(1).strip()}”", None)
+        return Conferral(conf.count, [title], "awards.commendation", True)
+    reason = c.reason_after.match(text, conf.count.end, clause.end)
+    if reason:
+        won = next((a for a in awards if a.start == reason.end()), None)
+        kept = won if won is not None and won.kind == "danh_hieu" else conf.awards[0]
+        return Conferral(conf.count, [kept], "awards.commendation", True)
+    return conf
+
+
+def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compiled, heads: set[int],
+           orgs: dict[int, int]) -> tuple[str | None, str]:
+    """(giver, the source that gave it) for one award of a conferral, from its own sentence."""
     m = c.giver_after.match(text, award.end)
     if m:
-        return _clean_giver(m.group("giver"), c)
-    if not giver_first:
-        m = c.giver_passive.search(text, count.end, award.start)
+        return _clean_giver(_snap(text, m, orgs, c), c), "after_of"
+    ss = clause.sentence[0]
+    if not conf.giver_first:
+        m = c.giver_passive.search(text, conf.count.end, award.start)
         if m:
-            return _clean_giver(m.group("giver"), c)
+            return _clean_giver(_first_named(_snap(text, m, orgs, c), c), c), "passive"
     m = None
-    for m in c.delegation.finditer(text, sentence[0], award.start):
+    for m in c.delegation.finditer(text, ss, award.start):
         pass
     if m:
-        return _clean_giver(m.group("giver"), c)
-    if giver_first:
-        m = c.giver_subject.search(text, clause_start, award.start)
-        if m and m.start() - clause_start >= 2:
-            head = text[max(clause_start, m.start() - 300):m.start()]
-        else:
-            head = text[clause_start:award.start] if award.kind == "khen_thuong" else None
-        if head is not None and not c.person.search(text, clause_start, award.start):
-            # the subject is the last phrase before the verb: after the last comma or "và"
-            parts = c.subject_split.split(head)
-            return _clean_giver(parts[-1], c)
-    return None
+        return _clean_giver(_snap(text, m, orgs, c), c), "delegation"
+    if conf.giver_first:
+        kind = "khen_thuong" if conf.shape == "awards.commendation" else award.kind
+        subject = _subject(text, clause.start, min(award.start, conf.count.start), kind, c, heads, orgs)
+        if subject:
+            return subject, "subject"
+    m = None
+    for m in c.decision.finditer(text, ss, min(award.start, conf.count.start)):
+        pass
+    if m:
+        return _clean_giver(_snap(text, m, orgs, c), c), "decision"
+    return None, "none"
+
+
+def _snap(text: str, m: regex.Match, orgs: dict[int, int], c: _Compiled) -> str:
+    """The giver phrase, run on to the end of the organisation named where it starts (a giver
+    phrase stops at "và", which "Bộ Giáo dục và Đào tạo" holds)."""
+    start, end = m.span("giver")
+    org_end = orgs.get(start)
+    if org_end is None or org_end <= end or c.verb.search(text, end, org_end):
+        return m.group("giver")
+    return text[start:org_end]
+
+
+def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, heads: set[int],
+             orgs: dict[int, int]) -> str | None:
+    """The giver standing before the conferral verb (which ends at `end`): the last phrase
+    before it, or the first of bodies named together there ("A, B tổ chức lễ tuyên dương": A)."""
+    m = c.giver_subject.search(text, clause_start, end)
+    if m and m.start() - clause_start >= 2:
+        head_start, head_end = max(clause_start, m.start() - 300), m.start()
+    elif kind == "khen_thuong":
+        head_start, head_end = clause_start, end
+    else:
+        return None
+    if c.person.search(text, clause_start, end):
+        return None
+    event = None
+    for event in c.event_verb.finditer(text, head_start, head_end):
+        pass
+    if event:
+        head_end = event.start()  # "<giver> tổ chức lễ tuyên dương": the giver ends before it
+    parts, pos = [], head_start
+    for sep in c.subject_split.finditer(text, head_start, head_end):
+        parts.append((pos, sep.start()))
+        pos = sep.end()
+    parts.append((pos, head_end))
+    first = len(parts) - 1
+    # walk back over bodies named together: each part must start at an organisation head
+    while first > 0 and _is_body(text, parts[first - 1], orgs) and _starts_at_head(text, parts[first], heads):
+        first -= 1
+    return _clean_giver(text[parts[first][0]:parts[first][1]], c)
+
+
+def _is_body(text: str, part: tuple[int, int], orgs: dict[int, int]) -> bool:
+    """The part is one organisation's name, nothing else."""
+    s, e = part
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return orgs.get(s, -1) >= e > s
+
+
+def _starts_at_head(text: str, part: tuple[int, int], heads: set[int]) -> bool:
+    s, e = part
+    while s < e and text[s].isspace():
+        s += 1
+    return s in heads
 
 
 def find_awards(doc: Doc) -> list[Span]:
@@ -291,80 +564,132 @@ def find_awards(doc: Doc) -> list[Span]:
     """
     rules = doc.rules
     c = _compiled(rules)
-    text = doc.body
+    # the headline too: on a page cut short, the headline may be all that tells a conferral
+    text = doc.content
     hits = doc.hits
-    award_hits = longest([h for h in hits.get("awards.kind") if doc.in_body(h)])
+    award_hits = longest([h for h in hits.get("awards.kind") if doc.in_content(h)])
+    if not award_hits:
+        return []
+    heads = {h.start for h in hits.get("organizations.head")}
+    orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
     spans: list[Span] = []
-    for ss, se in _sentences_with(text, [h.start for h in award_hits]):
+    last_giver: str | None = None   # for "cũng được tuyên dương": the giver of the conferral before
+    last_entry_end = -1  # end of the last sentence that made an entry
+    for ss, se, sentence_hits in sentences(text, award_hits):
+        sentence = (ss, se)
         sentence_has_verb = hits.any_within("awards.verb", ss, se)
-        # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": later conferrals of a
-        # sentence whose giver comes first keep that giver
-        last_giver: str | None = None
-        clause_starts = [ss]
-        semi = text.find(";", ss, se)
-        while semi >= 0:
-            clause_starts.append(semi + 1)
-            semi = text.find(";", semi + 1, se)
-        bounds = list(zip(clause_starts, clause_starts[1:] + [se]))
-        for cs, ce in bounds:
-            awards = _awards_in(text, [h for h in award_hits if cs <= h.start < ce], c)
+        # "Trong đó, ..." after a sentence with a conferral: its parts; within a sentence, a
+        # "trong đó" clause after a conferral of that sentence
+        lead = _NON_BLANK.search(text, ss, se)
+        divides_previous = bool(lead and c.subset.match(text, lead.start())) and last_entry_end >= 0 \
+            and not _NON_BLANK.search(text, last_entry_end, ss)
+        entry_in_sentence = False
+        # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": the subject of a
+        # giver-first sentence gives every conferral of it that names no giver of its own
+        sentence_subject: str | None = None
+        for clause in _clauses(text, sentence, c):
+            awards = _awards_in(text, [h for h in sentence_hits if clause.start <= h.start < clause.end], c)
             if not awards:
                 continue
-            recipients = _recipient_lexicon(rules).scan(doc.lower, cs, ce).get("awards.recipient")
-            counts = _counts_in(text, longest(recipients), cs, rules, c)
-            if not counts:
-                continue
-            claimed: set[int] = set()
-            pairs: list[tuple[_Count, list[_Award], bool, str]] = []
-            # giver first / colon list: "<award> cho <count>", "<award>: <count>"
-            for cnt in counts:
-                before = [i for i, a in enumerate(awards) if a.end <= cnt.start]
-                if not before:
+            if divides_previous or (clause.subset and entry_in_sentence):
+                continue  # "trong đó 11 đồng chí nhận ...": part of the total already counted
+            certificates = _certificate_counts(text, clause, awards, rules, c) + _titled_counts(text, awards, rules, c)
+            taken = {conf.awards[0].start for conf in certificates}
+            rest = [a for a in awards if a.start not in taken]
+            recipients = _recipient_lexicon(rules).scan(doc.lower, clause.start, clause.end).get("awards.recipient")
+            counts = [cnt for cnt in _counts_in(text, longest(recipients), clause.start, rules, c)
+                      if not any(cf.count.start <= cnt.start < cf.count.end for cf in certificates)]
+            conferrals = sorted(certificates + _pair(text, clause, rest, counts, c), key=lambda cf: cf.count.start)
+            for conf in conferrals:
+                if not sentence_has_verb and conf.shape != "awards.colon_list":
                     continue
-                last = before[-1]
-                gap = text[awards[last].end:cnt.start]
-                m = c.to_recipients.search(gap) or not gap.strip()
-                if m and len(gap) < 200 and not any(cnt2.start > awards[last].end and cnt2.end <= cnt.start for cnt2 in counts if cnt2 is not cnt):
-                    run = _chain(awards, last, text, -1, c)
-                    later = [a for a in awards if a.start >= cnt.end and a.kind != "khen_thuong"]
-                    if all(a.kind == "khen_thuong" for a in run) and later and c.verb.search(text, cnt.end, later[0].start):
-                        continue  # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"
-                    claimed.update(id(a) for a in run)
-                    rule = "awards.colon_list" if gap.rstrip().endswith(":") else "awards.giver_first"
-                    pairs.append((cnt, run, True, rule))
-            # recipients first: "<count> được ... <award>"
-            paired = {id(p[0]) for p in pairs}
-            for k, cnt in enumerate(counts):
-                if id(cnt) in paired:
+                conf = _commendation(text, conf, awards, clause, c)
+                lo = min(conf.count.start, conf.awards[0].start)
+                hi = max(conf.count.end, conf.awards[-1].end)
+                if hits.any_within("awards.negative", clause.start, hi):
                     continue
-                nxt = counts[k + 1].start if k + 1 < len(counts) else ce
-                after = [i for i, a in enumerate(awards) if a.start >= cnt.end and a.start < nxt and id(a) not in claimed]
-                if not after:
-                    continue
-                if not c.verb.search(text, cnt.end, awards[after[0]].start):
-                    continue
-                run = [a for a in _chain(awards, after[0], text, +1, c) if id(a) not in claimed]
-                pairs.append((cnt, run, False, "awards.recipients_first"))
-            for cnt, run, giver_first, rule in pairs:
-                if not sentence_has_verb and rule != "awards.colon_list":
-                    continue
-                lo = min(cnt.start, run[0].start)
-                hi = max(cnt.end, run[-1].end)
-                if hits.any_within("awards.negative", cs, hi):
-                    continue
+                run = conf.awards
                 if len(run) > 1 and any(a.kind != "khen_thuong" for a in run):
                     run = [a for a in run if a.kind != "khen_thuong"]
                 for a in run:
-                    giver = _giver(text, (ss, se), cs, cnt, a, giver_first, c)
-                    if giver_first:
-                        giver = giver or last_giver
+                    giver, source = _giver(text, clause, conf, a, c, heads, orgs)
+                    if giver is not None and c.event.fullmatch(giver):
+                        # "Hội nghị cũng đã trao tặng ...": the body that organises the event gives
+                        giver, source = _organiser(text, orgs, c), "organiser"
+                    if conf.giver_first:
+                        if giver is None and sentence_subject is not None:
+                            giver, source = sentence_subject, "sentence_subject"
+                        elif source == "subject" and sentence_subject is None:
+                            sentence_subject = giver
+                    if giver is None and not conf.giver_first and c.again.search(text, conf.count.end, a.end):
+                        giver, source = last_giver, "conferral_before"  # "... cũng được tuyên dương"
+                    if giver is not None:
                         last_giver = giver
-                    spans.append(Span("awards", lo, hi, rule, {
+                    last_entry_end, entry_in_sentence = se, True
+                    cnt = conf.count
+                    spans.append(Span("awards", lo, hi, conf.shape, {
                         "award": a.name, "award_kind": a.kind, "grade": a.grade, "giver_text": giver,
-                        "collectives": cnt.collectives, "individuals": cnt.individuals,
+                        "giver_source": source, "collectives": cnt.collectives, "individuals": cnt.individuals,
                         "recipients": cnt.recipients, "approximate": cnt.approximate,
                     }))
+    title = doc.layout.title if doc.layout else None
+    spans = _without_restatements(_without_headline_restatements(spans, title))
+    for sp in spans:
+        if title is not None and title.start <= sp.start < title.end and sp.value["giver_text"] is None:
+            # "28 cá nhân nhận Kỷ niệm chương ..." over a body that says who gave it, uncounted
+            sp.value["giver_text"], sp.value["giver_source"] = _body_giver(text, sp.value["award_kind"], award_hits, title, c, heads, orgs), "body"
     return spans
+
+
+def _body_giver(text: str, kind: str, hits: list[Hit], title, c: _Compiled, heads: set[int],
+                orgs: dict[int, int]) -> str | None:
+    """The giver the body names for an award of this kind, with or without a count."""
+    for h in hits:
+        if title.start <= h.start < title.end or c.kind_of[h.phrase].kind != kind:
+            continue
+        m = c.giver_after.match(text, h.end)
+        if m:
+            return _clean_giver(_snap(text, m, orgs, c), c)
+        line_start = text.rfind("\n", 0, h.start) + 1
+        subject = _subject(text, line_start, h.start, kind, c, heads, orgs)
+        if subject:
+            return _organiser(text, orgs, c) if c.event.fullmatch(subject) else subject
+    return None
+
+
+def _organiser(text: str, orgs: dict[int, int], c: _Compiled) -> str | None:
+    """The first organisation of the article said to organise something ("X tổ chức ...")."""
+    for start in sorted(orgs):
+        if c.organiser.match(text, orgs[start]):
+            return text[start:orgs[start]]
+    return None
+
+
+def _without_headline_restatements(spans: list[Span], title) -> list[Span]:
+    """A conferral in the headline that the body tells too adds no entry (RECORD.md, Award)."""
+    if title is None:
+        return spans
+    in_title = [sp for sp in spans if title.start <= sp.start < title.end]
+    if not in_title:
+        return spans
+    body = [sp for sp in spans if not title.start <= sp.start < title.end]
+    body_kinds = {sp.value["award_kind"] for sp in body}
+    # the headline restates the body when the body tells that kind of award, or when a bare
+    # "khen thưởng N tập thể, cá nhân" sums up whatever the body tells
+    return [sp for sp in spans if sp not in in_title or not (
+        sp.value["award_kind"] in body_kinds or (sp.value["award_kind"] == "khen_thuong" and body))]
+
+
+def _without_restatements(spans: list[Span]) -> list[Span]:
+    """A commendation ("tuyên dương 62 tập thể, cá nhân") or a bare "khen thưởng" with the very
+    counts of a named conferral in the same article restates it: no entry of its own."""
+    def counts(sp: Span) -> tuple:
+        return (sp.value["collectives"], sp.value["individuals"], sp.value["recipients"])
+
+    named = {counts(sp) for sp in spans if sp.rule != "awards.commendation" and sp.value["award_kind"] != "khen_thuong"}
+    return [sp for sp in spans
+            if not ((sp.rule == "awards.commendation" or sp.value["award_kind"] == "khen_thuong")
+                    and counts(sp) in named and sp.value["recipients"] is not None)]
 
 
 def vocabularies(rules: Rulebook) -> dict[str, list[str]]:

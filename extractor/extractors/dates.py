@@ -1,4 +1,4 @@
-"""Calendar dates in the article body: find_dates(doc) -> list[Span].
+"""Calendar dates in the article body and headline: find_dates(doc) -> list[Span].
 
 Patterns are tried in the order of rules/dates.yaml; a later pattern never takes text an
 earlier one took, so "Từ ngày 23/11 đến ngày 25/11/2021" is one range, not two dates.
@@ -56,7 +56,8 @@ def _patterns(rules: Rulebook) -> list[_Pattern]:
         "dates.day_month_cued": rf"{cued}{_dm('a')}{_E}{not_after}",
         "dates.month_year": rf"(?<!\p{{L}}){month}\s+(?P<am>\d{{1,2}})\s*(?:{year}\s+|[/.\-]\s*)(?P<ay>\d{{4}})(?!\d)",
         "dates.year_period": rf"(?:(?<!\p{{L}}){period}\s*)(?P<ay>\d{{4}})\s*-\s*(?P<by>\d{{4}})(?!\d)",
-        "dates.year": rf"(?<!\p{{L}}){year}\s+(?P<ay>\d{{4}})(?![\d/.\-])",
+        # a full stop after the year ends the sentence ("trong năm 2022."); "2022.5" is no year
+        "dates.year": rf"(?<!\p{{L}}){year}\s+(?P<ay>\d{{4}})(?![\d/\-]|\.\d)",
     }
     order = [p.id for p in r.patterns]
     missing = set(order) ^ set(src)
@@ -132,13 +133,13 @@ _WINDOW = 48
 
 
 def find_dates(doc: Doc) -> list[Span]:
-    """Every date expression in the body, with its parts; yearless parts have year None.
+    """Every date expression in the body and headline, with its parts; yearless parts have year None.
 
     >>> from extractor.pipeline import make_doc
     >>> [s.value["start"] for s in find_dates(make_doc("Ngày 28/7/2022, hội nghị"))]
     [(2022, 7, 28)]
     """
-    text = doc.body
+    text = doc.content
     taken: list[tuple[int, int]] = []
     spans: list[Span] = []
     around = Excerpts(text, windows(text, _anchor(doc.rules), _WINDOW, _WINDOW, whole_words=True))

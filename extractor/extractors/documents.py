@@ -35,7 +35,6 @@ class _Compiled:
     tail_issuer: regex.Pattern
     tail_title: regex.Pattern
     code_of: dict[str, str]          # case-folded code -> table code
-    name_of_code: dict[str, str]     # table code -> type name
     code_of_word: dict[str, str]     # case-folded type word -> code
 
 
@@ -83,7 +82,6 @@ def _compiled(rules: Rulebook) -> _Compiled:
         tail_issuer=regex.compile(rf"\s*,?\s*{alt(g.issuer)}\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
         tail_title=regex.compile(rf"\s*,?\s*(?P<title>{alt(g.title)}\s+(?:\"[^\"\n]{{3,220}}\"|[^;.\n\"]{{3,220}}))", regex.IGNORECASE),
         code_of={c.casefold(): c for c in codes},
-        name_of_code={t.code: t.name for t in r.types},
         code_of_word={w.casefold(): t.code for t in r.types for w in t.words},
     )
 
@@ -208,16 +206,3 @@ def find_documents(doc: Doc) -> list[Span]:
 
 def vocabularies(rules: Rulebook) -> dict[str, list[str]]:
     return {"documents.bare_word": [w for t in rules.documents.types if t.bare for w in t.words]}
-
-
-def type_name(code: str | None, word_code: str | None, party: bool, rules: Rulebook) -> str | None:
-    """The full type name: from the type word when written, else from the code table."""
-    c = _compiled(rules)
-    if word_code and word_code != code and code is not None and c.name_of_code.get(word_code) != c.name_of_code.get(code):
-        # "Quy định số 37-QĐ/TW": the cue word tells Quy định from Quyết định
-        return c.name_of_code.get(word_code)
-    if code is None:
-        return c.name_of_code.get(word_code) if word_code else None
-    if party and code in rules.documents.party_type_overrides:
-        return rules.documents.party_type_overrides[code]
-    return c.name_of_code.get(code)

@@ -9,7 +9,6 @@ Lạc, Thông Nông" in an article about Cao Bằng); each carries its province'
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +17,6 @@ import regex
 from ..doc import Doc, Span
 from ..lexicon import longest
 from ..patterns import alt
-from ..resolve.names import Place
 from ..rulebook import Rulebook, Unit
 from ..text.normalize import fold_tone_style
 
@@ -157,29 +155,3 @@ def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, province
     current = c.province_current.get(found[2]) if found else None
     return Span("locations", s, e, "locations.level", {"name": name, "kind": kind, "current": current,
                                                        "after_level": True})
-
-
-def home_place(doc: Doc, spans: list[Span]) -> Place | None:
-    """The province or city the article is about: the one named most, headline counting double.
-
-    Returns None when no place is named, or when two places tie (then "tỉnh" stays bare).
-    """
-    votes: Counter[str] = Counter()
-    kinds = {}
-    title = doc.layout.title if doc.layout else None
-    for sp in spans:
-        if sp.rule != "locations.gazetteer":
-            continue
-        name = sp.value["name"]
-        kinds[name] = sp.value["kind"]
-        weight = 2 if sp.value["after_level"] else 1
-        if title and title.start <= sp.start < title.end:
-            weight += 2
-        votes[name] += weight
-    if not votes:
-        return None
-    ranked = votes.most_common(2)
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    name = ranked[0][0]
-    return Place(name, kinds[name])

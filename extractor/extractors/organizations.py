@@ -9,6 +9,7 @@ adds no entry on its own.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +35,13 @@ class _Compiled:
     domain: PhraseMatcher
     list_next: regex.Pattern
     two_word_levels: PhraseMatcher
+    time_units: frozenset[str]
+    named_after: PhraseMatcher
+    plural_after: regex.Pattern
+    lowercase_heads: frozenset[str]
+    regional_plural: regex.Pattern
+    affiliation_before: regex.Pattern
+    not_acting_before: regex.Pattern
     # cheap necessary conditions, checked before the regexes they guard
 
 
@@ -51,6 +59,13 @@ def _compiled(rules: Rulebook) -> _Compiled:
         # "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
         list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
+        time_units=frozenset(o.time_units),
+        named_after=PhraseMatcher(o.named_after),
+        regional_plural=regex.compile(rf"(?<!\p{{L}})(?:tỉnh|thành phố)\s+{alt(o.regional_words)}(?!\p{{L}})", regex.IGNORECASE),
+        affiliation_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.affiliation_before)}\s+$", regex.IGNORECASE),
+        lowercase_heads=frozenset(w.lower() for w in o.lowercase_heads),
+        plural_after=regex.compile(r"\s+(?:các|những)(?!\p{L})", regex.IGNORECASE),
+        not_acting_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.organ_not_acting_before)}\s+$", regex.IGNORECASE),
     )
 
 
@@ -63,8 +78,12 @@ def _capitalized(word: str) -> bool:
     return word[0].isupper() or word[0].isdigit()
 
 
-def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit]) -> tuple[int, str | None]:
-    """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any."""
+def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit],
+            in_title: bool = False) -> tuple[int, str | None]:
+    """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any.
+
+    In a position title a name ends where a person's name begins ("Bí thư Tỉnh ủy Bình Phước
+    | Trần Văn Hòa", "Giám đốc Sở Y tế | Ngô Văn Tâm")."""
     end = pos
     gloss = None
     tokens = 0
@@ -83,8 +102,14 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 continue
         inner = c.inner.match(text, ws, w)
         if inner and inner.end() >= m.end():
-            # lower-case words belong to the name only if a capitalised word follows them
+            # lower-case words belong to the name only if a capitalised word or a level word
+            # follows them, after any further such words ("Đảng ủy Khối | các | cơ quan | tỉnh")
             nxt = _TOKEN.match(text, inner.end())
+            for _ in range(3):
+                more = c.inner.match(text, nxt.start("w"), nxt.group("w")) if nxt else None
+                if not more or more.end() < nxt.end() or nxt.group("w").lower() in c.levels:
+                    break
+                nxt = _TOKEN.match(text, more.end())
             if nxt and (nxt.group("w").lower() in c.levels or _capitalized(nxt.group("w"))) \
                     and not c.title.match(text, nxt.start("w"), nxt.group("w")):
                 pos = inner.end()
@@ -123,11 +148,22 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 pos = m.end()
                 continue
             break
+        if w.isdigit():
+            nxt = _TOKEN.match(text, m.end())
+            if nxt and nxt.group("w").lower() in c.time_units:
+                break  # "Công đoàn | 6 tháng đầu năm": a period, not part of the name
         if _capitalized(w):
             if not after_level and c.title.match(text, ws, w):
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
             if after_level and w in c.surnames and tokens and _run_length(text, pos) >= 3:
                 break  # "UBND tỉnh Nguyễn Văn A": the name after a bare level word is a person's
+            if in_title and w in c.surnames and _run_length(text, pos) >= 2:
+                named = c.named_after.match(text, ws, w)
+                if not named:
+                    break
+                end = pos = named.end()  # "Trường THPT Chu Văn An": the whole name it bears
+                tokens += 1
+                continue
             end = pos = m.end()
             tokens += 1
             continue
@@ -158,6 +194,49 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
     return None
 
 
+_ACRONYM = regex.compile(r"[ \t]+\p{Lu}{2,}(?![\p{Ll}])")
+_NAME_IN_BRACKETS = regex.compile(r"(?<![\p{L}\p{N}])(\p{Lu}\p{Ll}*)(?:\s+\p{Lu}\p{Ll}*){1,4}\s*\(\s*$")
+
+
+def _after_a_name_in_brackets(before: str, c: _Compiled) -> bool:
+    """"Trần Hữu Tri (Chi bộ ...": the bracket right after a person's name."""
+    m = _NAME_IN_BRACKETS.search(before)
+    return bool(m) and m.group(1) in c.surnames
+
+
+def _title_run(text: str, pos: int, c: _Compiled) -> list[int]:
+    """Word starts of the rest of a position title from `pos`: capitalised words, field names
+    and the small words of names, up to punctuation, a person's name or another word."""
+    starts = [pos + 1]
+    after_capital = False
+    for _ in range(12):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            break
+        w, ws = m.group("w"), m.start("w")
+        dom = c.domain.match(text, ws, w) if w[0].isupper() else None
+        if dom:
+            starts.append(ws)
+            pos, after_capital = dom.end(), False
+            continue
+        if _capitalized(w):
+            nxt = _TOKEN.match(text, m.end())
+            if w in c.surnames and nxt and nxt.group("w")[0].isupper():
+                break  # "Bí thư Tỉnh ủy | Trần Văn Hòa": the person
+            starts.append(ws)
+            pos, after_capital = m.end(), True
+            continue
+        inner = c.inner.match(text, ws, w)
+        if inner or w == "và" or w.lower() in c.levels:
+            pos, after_capital = inner.end() if inner else m.end(), False
+            continue
+        if after_capital:  # "Ủy | ban", "Tuyên | giáo": only a name's first word is capitalised
+            pos, after_capital = m.end(), False
+            continue
+        break
+    return starts
+
+
 def _run_length(text: str, pos: int) -> int:
     """How many capitalised words follow `pos`."""
     n = 0
@@ -180,13 +259,30 @@ def find_organizations(doc: Doc) -> list[Span]:
     text = doc.content
     hits = doc.hits
     not_heads = {(h.start) for h in hits.get("organizations.not_head")}
-    # positions where a head would continue a position title ("Chủ tịch | UBND tỉnh")
-    in_titles = {p for t in hits.get("people.title") for p in range(t.start + 1, t.end + 2)}
+    # positions where a head continues a position title ("Chủ tịch | UBND tỉnh", "Phó Trưởng
+    # ban Tuyên giáo và Dân vận | Tỉnh ủy", "Chủ tịch Ủy ban Trung ương | MTTQ Việt Nam")
+    title_hits = sorted(hits.get("people.title"), key=lambda t: t.end)
+    title_ends = [t.end for t in title_hits]
+    runs: dict[int, set[int]] = {}
+
+    def in_a_title(pos: int) -> bool:
+        """A head inside a title or in the rest of its run (computed only for titles just before)."""
+        for t in title_hits[bisect_left(title_ends, pos - 200):bisect_right(title_ends, pos + 80)]:
+            if t.start < pos <= t.end + 1:
+                return True  # a head overlapping the title ("Trưởng | Ban Tổ chức")
+            if t.end < pos:
+                if t.end not in runs:
+                    runs[t.end] = set(_title_run(text, t.end, c))
+                if pos in runs[t.end]:
+                    return True
+        return False
     place_hits = {h.start: h for h in hits.get("locations.unit")}
     norm, lower = doc.norm, doc.lower
     # in the content and written with a capital: "cán bộ", "đại hội" are no heads
+    # "công ty TCP Việt Nam": a company head typed in lower case, named by an acronym after it
     heads = longest([h for h in hits.get("organizations.head")
-                     if (seg := text[h.start:h.end]) != lower[h.start:h.end] and seg == norm[h.start:h.end]])
+                     if (seg := text[h.start:h.end]) == norm[h.start:h.end]
+                     and (seg != lower[h.start:h.end] or (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)))])
     head_hits = {h.start: h for h in heads}
     spans: list[Span] = []
     last_end = -1
@@ -194,7 +290,8 @@ def find_organizations(doc: Doc) -> list[Span]:
         if h.start < last_end or h.start in not_heads:
             continue
         head = c.head_of[h.phrase]
-        end, gloss = _extend(text, h.end, c, place_hits, head_hits)
+        in_title = in_a_title(h.start)
+        end, gloss = _extend(text, h.end, c, place_hits, head_hits, in_title)
         written = text[h.start:end]
         listed = None
         if end == h.end and not head.standalone:
@@ -206,14 +303,17 @@ def find_organizations(doc: Doc) -> list[Span]:
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before):
             continue
-        in_title = h.start in in_titles
+        if c.regional_plural.search(written):
+            continue  # "LĐLĐ tỉnh khu vực Bắc Trung Bộ": the provincial federations of a region
+        if c.affiliation_before.search(before) or _after_a_name_in_brackets(before, c):
+            in_title = True  # "Lê Văn A (Chi bộ Phòng Nội vụ)": where a person belongs, no entry
+        if head.organ and c.plural_after.match(text, h.end):
+            continue  # "Ban Chấp hành các Công đoàn cơ sở": the organs of many bodies
+        if head.organ and c.not_acting_before.search(before):
+            in_title = True  # "bầu Ban Chấp hành ...": an organ that does not act adds no entry
         value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
-        if head.organ:
-            # "Ban Thường vụ LĐLĐ tỉnh": the body the organ belongs to is named too
-            parent = next((p for p in heads if h.end < p.start < end), None)
-            if parent is not None:
-                spans.append(Span("organizations", parent.start, end, "organizations.parent",
-                                  {"text": text[parent.start:end], "gloss": gloss, "in_title": in_title}))
+        # a parent named only inside an organ's name ("Tỉnh ủy" in "Ban Thường vụ Tỉnh ủy") is no
+        # entry of its own (RECORD.md, Judgement calls): where it acts, it is named again alone
     return spans

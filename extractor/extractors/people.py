@@ -110,6 +110,15 @@ def _honorific_before(text: str, pos: int, c: _Compiled) -> str | None:
     return None
 
 
+def _after_taken(text: str, s: int, e: int, taken: list[tuple[int, int]], starts: list[int]) -> int:
+    """The first word start after the place or organisation mentions that overlap [s, e)."""
+    i = bisect_right(starts, e)
+    end = max((te for ts, te in taken[max(0, i - 8):i] if s < te and ts < e), default=s)
+    while end < e and not text[end].isalpha():
+        end += 1
+    return end
+
+
 def find_people(doc: Doc) -> list[Span]:
     """Person-name mentions in the body, with the titles written beside them.
 
@@ -148,7 +157,13 @@ def find_people(doc: Doc) -> list[Span]:
             continue  # "Ông Bình": a short mention, looked up below
         e = _trim(text, s, e, c)
         words = text[s:e].split()
-        if not words or not free(s, e) or text[s:e] in places:
+        if words and not free(s, e):
+            # "Bí thư Tỉnh ủy Bình Phước | Trần Văn Hòa": a place or body, then a person
+            s = _after_taken(text, s, e, taken, starts)
+            words = text[s:e].split()
+            if len(words) < 2 or not _surname(words[0], c) or not free(s, e):
+                continue
+        if not words or text[s:e] in places or " ".join(words[:2]) in c.not_names:
             continue
         rule, cue, titles = None, None, []
         honorific = " ".join(m.group().split()[:lead]) if lead else _honorific_before(text, s, c)
@@ -165,8 +180,9 @@ def find_people(doc: Doc) -> list[Span]:
         if rule is None:
             if len(words) < 2 or not _surname(words[0], c):
                 continue
-            if c.not_after.search(text, max(0, s - 40), s):
-                continue
+            before = text[max(0, s - 3):s].rstrip()[-1:]
+            if c.not_after.search(text, max(0, s - 40), s) or before.isdigit() or before == '"':
+                continue  # a street, school or prize named after someone; "118 Ngô Quyền"; giải "Lý Tự Trọng"
             rule = "people.surname"
         if rule == "people.honorific_cue" and len(words) >= 2 and _surname(words[0], c):
             tail = _LOWER_TAIL.match(text, e)  # "Nguyễn Văn an": a name typed in lower case

@@ -11,7 +11,7 @@ from functools import lru_cache
 import regex
 
 from ..doc import Doc, Span
-from ..extractors.documents import fold, type_name
+from ..extractors.documents import fold
 from ..resolve.names import Place, expand_name
 from ..rulebook import Rulebook
 
@@ -122,3 +122,22 @@ def resolve_documents(doc: Doc, spans: list[Span], place: Place | None) -> list[
             "mentions": group,
         })
     return docs
+
+
+@lru_cache(maxsize=8)
+def _names_of_codes(rules: Rulebook) -> dict[str, str]:
+    """Type code -> full type name, from rules/documents.yaml."""
+    return {t.code: t.name for t in rules.documents.types}
+
+
+def type_name(code: str | None, word_code: str | None, party: bool, rules: Rulebook) -> str | None:
+    """The full type name: from the type word when written, else from the code table."""
+    name_of_code = _names_of_codes(rules)
+    if word_code and word_code != code and code is not None and name_of_code.get(word_code) != name_of_code.get(code):
+        # "Quy định số 37-QĐ/TW": the cue word tells Quy định from Quyết định
+        return name_of_code.get(word_code)
+    if code is None:
+        return name_of_code.get(word_code) if word_code else None
+    if party and code in rules.documents.party_type_overrides:
+        return rules.documents.party_type_overrides[code]
+    return name_of_code.get(code)

@@ -19,7 +19,8 @@ _SENTENCE_END = regex.compile(r"[.!?;](?=\s)|\n")
 @lru_cache(maxsize=8)
 def _year_word(rules: Rulebook) -> regex.Pattern:
     """ "năm 2022": a year stated in words, not a period ("năm 2021 - 2025")."""
-    return regex.compile(rf"(?<!\p{{L}}){alt(rules.dates.words.year)}\s+(\d{{4}})(?![\d/.\-]|\s*-\s*\d{{4}})", regex.IGNORECASE)
+    # a full stop after the year ends the sentence ("trong năm 2022."); one before a digit does not
+    return regex.compile(rf"(?<!\p{{L}}){alt(rules.dates.words.year)}\s+(\d{{4}})(?![\d/\-]|\.\d|\s*-\s*\d{{4}})", regex.IGNORECASE)
 
 
 def _sentence_start(text: str, pos: int) -> int:
@@ -40,12 +41,17 @@ def _year_for(doc: Doc, span: Span, month: int, ref: tuple[int, int] | None, ful
         ref_year, ref_month = ref
         ahead = doc.rules.dates.max_months_ahead_of_dateline
         return ref_year - 1 if month - ref_month > ahead else ref_year
-    text = doc.body
+    text = doc.content
     s = _sentence_start(text, span.start)
     year_word = _year_word(doc.rules)
     before = [int(m.group(1)) for m in year_word.finditer(text, s, span.start)]
     if before:
         return before[-1]
+    # the year stated for the event later in the same sentence ("Tối 26/5, ... lần thứ XV, năm 2025.")
+    e = _SENTENCE_END.search(text, span.end)
+    after = year_word.search(text, span.end, e.end() if e else len(text))
+    if after:
+        return int(after.group(1))
     ps, pe = _paragraph(text, span.start)
     years = {int(m.group(1)) for m in year_word.finditer(text, ps, pe)}
     years |= {y for pos, y in full_years if ps <= pos < pe}

@@ -1,0 +1,51 @@
+"""The "Judgement calls" of ../shared/spec/RECORD.md, each on a made-up sentence of its shape."""
+from __future__ import annotations
+
+from extractor import extract
+
+
+def _orgs(text: str) -> set[str]:
+    return {o.name for o in extract(text).organizations}
+
+
+def test_a_parent_named_only_inside_an_organ_is_no_entry():
+    orgs = _orgs("Sáng 3-5, Ban Thường vụ Tỉnh ủy Quảng Trị tổ chức hội nghị sơ kết công tác dân vận.")
+    assert "Ban Thường vụ Tỉnh ủy Quảng Trị" in orgs
+    assert "Tỉnh ủy Quảng Trị" not in orgs
+
+
+def _awards(text: str) -> list[tuple]:
+    return [(a.award_kind, a.collectives, a.individuals, a.recipients) for a in extract(text).awards]
+
+
+def test_a_subset_of_a_total_adds_no_entry():
+    text = ("Toàn tỉnh có 120 đảng viên được tặng Huy hiệu Đảng năm 2023. Trong đó, 70 đồng chí nhận "
+            "Huy hiệu 30 năm tuổi Đảng và 50 đồng chí nhận Huy hiệu 40 năm tuổi Đảng.")
+    assert _awards(text) == [("khac", None, 120, 120)]
+
+
+def test_a_commendation_restating_a_named_conferral_adds_no_entry():
+    text = ("Sáng 18/11, Sở Giáo dục và Đào tạo tổ chức lễ tuyên dương 26 tập thể, cá nhân xuất sắc. "
+            "26 tập thể, cá nhân này đã được nhận Bằng khen của Bộ Giáo dục và Đào tạo.")
+    assert _awards(text) == [("bang_khen", None, None, 26)]
+
+
+def test_a_history_of_decorations_is_no_conferral():
+    assert _awards("Nhiều năm qua, đơn vị đã được tặng 25 Bằng khen của các cấp.") == []
+    assert _awards("Đơn vị đã được tặng 25 Bằng khen và 3 Cờ thi đua.") == []
+
+
+def test_a_conferral_only_the_headline_counts_is_an_entry_with_the_body_giver():
+    text = ("35 cá nhân nhận Kỷ niệm chương “Vì sự nghiệp xây dựng tổ chức Công đoàn”\n"
+            "Chiều 20/8, Liên đoàn Lao động huyện Phú Bình tổ chức hội nghị chuyên đề.\n"
+            "Dịp này, Liên đoàn Lao động huyện Phú Bình trao tặng Kỷ niệm chương “Vì sự nghiệp xây dựng tổ chức Công đoàn” cho các cá nhân xuất sắc.\n")
+    awards = extract(text).awards
+    assert [(a.award_kind, a.individuals, a.giver) for a in awards] == \
+        [("ky_niem_chuong", 35, "Liên đoàn Lao động huyện Phú Bình")]
+
+
+def test_a_headline_summing_up_the_body_adds_no_entry():
+    text = ("Sơ kết 6 tháng, khen thưởng 30 tập thể, cá nhân\n"
+            "Chiều 21/8, Liên đoàn Lao động tỉnh Tây Ninh tổ chức sơ kết.\n"
+            "Dịp này, Liên đoàn Lao động tỉnh tặng Bằng khen cho 12 tập thể và 18 cá nhân.\n")
+    assert _awards(text) == [("bang_khen", 12, 18, 30)]
