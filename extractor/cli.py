@@ -152,6 +152,7 @@ class ExportFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"
+    graphml = "graphml"
 
 
 #: The store's database URL option of the store commands (None: the store's default).
@@ -255,7 +256,7 @@ def query(db: StoreUrl = None,
 
 @app.command()
 def export(out: Annotated[Path, typer.Option("--out", help="Folder to write one file per table into")],
-           fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl or parquet")] = ExportFormat.parquet,
+           fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl, parquet, or graphml (documents and their co-citations)")] = ExportFormat.parquet,
            db: StoreUrl = None) -> None:
     """Write every table of the store to OUT, one file per table, for pandas, polars or DuckDB."""
     from .store.export import export_tables

@@ -210,6 +210,12 @@ class Districts(_Strict):
     provinces: dict[str, list[District]]
 
 
+class StoreRules(_Strict):
+    local_issuers: list[str]
+    national_bodies: list[str]
+    merger_day: str
+
+
 _FILES = {
     "chrome": ChromeRules,
     "dateline": DatelineRules,
@@ -223,6 +229,7 @@ _FILES = {
     "locations": LocationRules,
     "gazetteer": Gazetteer,
     "districts": Districts,
+    "store": StoreRules,
 }
 
 
@@ -266,6 +273,7 @@ class Rulebook:
     locations: LocationRules
     gazetteer: Gazetteer
     districts: Districts
+    store: StoreRules
 
     def rule_ids(self) -> set[str]:
         """Every declared rule id, for the test that each has an example."""

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Column, ColumnElement, Connection, Table, distinct, exists, func, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, distinct, exists, func, or_, select
 
 from . import schema as s
 from .filters import ArticleQuery
 from .fulltext import matching_articles
+from .identity import published_text
 from .keys import document_key, search_key
 from .views import Citation, DocumentView, OrganizationSummary, PersonSummary
 
-_DOCUMENT_FIELDS = ("type", "type_code", "serial", "year", "issuer_code", "issuer_code_expanded", "issued_on", "issuer",
-                    "title")
 
 
 def article_pks(connection: Connection, filters: ArticleQuery, after: int | None, limit: int) -> list[int]:
@@ -43,8 +42,7 @@ def _conditions(dialect: str, f: ArticleQuery) -> list[ColumnElement[bool]]:
         out.append(_linked_to(s.article_locations.c.location_pk, s.locations,
                               s.locations.c.search_key == search_key(f.location)))
     if f.document:
-        out.append(_linked_to(s.article_documents.c.document_pk, s.documents,
-                              s.documents.c.key == document_key(f.document)))
+        out.append(_linked_to(s.article_documents.c.document_pk, s.documents, _keyed(document_key(f.document))))
     if f.award_kind:
         out.append(exists().where(s.awards.c.article_pk == article.pk, s.awards.c.award_kind == f.award_kind))
     if f.published_from:
@@ -63,6 +61,14 @@ def _conditions(dialect: str, f: ArticleQuery) -> list[ColumnElement[bool]]:
     return out
 
 
+def _keyed(key: str) -> ColumnElement[bool]:
+    """Documents of a symbol key: the symbol itself, the same local symbol of any province
+    ("…@province"), or a bare number of any article ("…#article")."""
+    key_column = s.documents.c.key
+    return or_(key_column == key, key_column.startswith(f"{key}@", autoescape=True),
+               key_column.startswith(f"{key}#", autoescape=True))
+
+
 def _linked_to(entity_pk: Column[int], entity: Table, condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """The article has a link row (in the table of `entity_pk`) to an `entity` meeting the condition."""
     linked = select(entity_pk.table.c.article_pk).join(entity, entity.c.pk == entity_pk).where(condition)
@@ -70,13 +76,16 @@ def _linked_to(entity_pk: Column[int], entity: Table, condition: ColumnElement[b
 
 
 def document_view(connection: Connection, number: str) -> DocumentView | None:
+    """The document a number names; of several (a local symbol in several provinces), the most cited."""
     document = connection.execute(
-        select(s.documents).where(s.documents.c.key == document_key(number))).mappings().first()
+        select(s.documents).where(_keyed(document_key(number)))
+        .order_by(s.documents.c.citations.desc(), s.documents.c.pk).limit(1)).mappings().first()
     if document is None:
         return None
     cited, article = s.article_documents, s.articles
     rows = connection.execute(
-        select(cited, article.c.id, article.c.title.label("article_title"), article.c.published_at, article.c.source)
+        select(cited, article.c.id, article.c.title.label("article_title"), article.c.published_at,
+               article.c.published_precision, article.c.source)
         .join(article, article.c.pk == cited.c.article_pk)
         .where(cited.c.document_pk == document["pk"])
         .order_by(cited.c.article_pk, cited.c.ord)).mappings().all()
@@ -87,11 +96,20 @@ def document_view(connection: Connection, number: str) -> DocumentView | None:
             .order_by(s.mentions.c.article_pk, s.mentions.c.entity_ord, s.mentions.c.ord)).mappings():
         mentions[(m["article_pk"], m["entity_ord"])].append(
             {"text": m["text"], "start": m["start"], "end": m["end"], "rule": m["rule"]})
-    citations = [Citation(article_id=r["id"], title=r["article_title"], published_at=r["published_at"],
-                          source=r["source"], number=r["number"], issued_on=r["issued_on"], issuer=r["issuer"],
+    citations = [Citation(article_id=r["id"], title=r["article_title"],
+                          published_at=published_text(r["published_at"], r["published_precision"]),
+                          source=r["source"], number=r["number"], issued_on=_iso(r["issued_on"]), issuer=r["issuer"],
                           subject=r["title"], mentions=mentions[(r["article_pk"], r["ord"])]) for r in rows]
-    merged = {field: next((r[field] for r in rows if r[field] is not None), None) for field in _DOCUMENT_FIELDS}
-    return DocumentView(key=document["key"], number=document["number"], **merged, citations=citations)
+    return DocumentView(key=document["key"], number=document["number"], province=document["province"],
+                        type=document["type"], type_code=document["type_code"], serial=document["serial"],
+                        year=document["year"], issuer_code=document["issuer_code"],
+                        issuer_code_expanded=document["issuer_code_expanded"], issued_on=_iso(document["issued_on"]),
+                        issuer=document["issuer"], title=document["subject"],
+                        disagreements=document["disagreements"] or {}, citations=citations)
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def people_summaries(connection: Connection, q: str | None, limit: int) -> list[PersonSummary]:

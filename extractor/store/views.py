@@ -23,10 +23,12 @@ class Citation(BaseModel):
 
 
 class DocumentView(BaseModel):
-    """A document as all stored articles together describe it: the first value each field is given."""
+    """A document as all stored articles together describe it: each field the value most citations give."""
 
-    key: str = Field(description="Symbol key: upper case, no spaces or dots, Đ as D, no leading zeros")
+    key: str = Field(description="Symbol key: upper case, no spaces or dots, Đ as D, no leading zeros; "
+                                 "'@province' for a local symbol, '#article' for a bare number")
     number: str
+    province: str | None = Field(None, description="The province of a local symbol (…/QĐ-UBND)")
     type: str | None
     type_code: str | None
     serial: str | None
@@ -36,6 +38,8 @@ class DocumentView(BaseModel):
     issued_on: str | None
     issuer: str | None
     title: str | None
+    disagreements: dict[str, list[str]] = Field(
+        default_factory=dict, description="Fields the citations disagree on: every value given, most cited first")
     citations: list[Citation]
 
 
