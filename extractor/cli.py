@@ -266,6 +266,65 @@ def export(out: Annotated[Path, typer.Option("--out", help="Folder to write one 
             print(path)
 
 
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def sql(statement: Annotated[str, typer.Argument(help='A DuckDB query, e.g. "SELECT COUNT(*) FROM awards"')],
+        db: StoreUrl = None,
+        folder: Annotated[Optional[Path], typer.Option(
+            "--dir", help="Query an export folder (vnextract export) instead of the store")] = None,
+        fmt: Annotated[SqlFormat, typer.Option("--format", help="table, csv, or json (one object a line)")]
+        = SqlFormat.table) -> None:
+    """Run SQL with DuckDB over the store's tables (SQLite or PostgreSQL) or an export folder (docs/research.md)."""
+    import duckdb
+
+    from .store import duck
+
+    try:
+        if folder is not None:
+            connection = duck.over_folder(folder)
+        else:
+            with _open_store(db) as store:
+                connection = duck.over_store(store, statement)
+        names, rows = duck.run(connection, statement)
+    except (duckdb.Error, ValueError, OSError) as e:
+        raise typer.BadParameter(str(e).splitlines()[0], param_hint="STATEMENT" if folder is None else "--dir")
+    _print_rows(names, rows, fmt)
+
+
+def _print_rows(names: list[str], rows: list[tuple], fmt: SqlFormat) -> None:
+    import csv
+    import datetime as dt
+
+    def plain(value):
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, (list, dict)):
+            return json.dumps(value, ensure_ascii=False, default=str)
+        return value
+
+    cells = [[plain(v) for v in row] for row in rows]
+    if fmt is SqlFormat.json:
+        for row in cells:
+            print(json.dumps(dict(zip(names, row)), ensure_ascii=False, default=str))
+    elif fmt is SqlFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(cells)
+    else:
+        shown = [["" if v is None else str(v) for v in row] for row in cells]
+        widths = [max([len(n), *(len(r[i]) for r in shown)]) for i, n in enumerate(names)]
+        print(" | ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip())
+        print("-+-".join("-" * w for w in widths))
+        for row in shown:
+            print(" | ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
 @app.command("bench-service")
 def bench_service(processes: Annotated[int, typer.Option(help="Extraction worker processes")] = 2,
                   requests: Annotated[int, typer.Option(help="Requests per endpoint and concurrency level")] = 200,

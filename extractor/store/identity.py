@@ -150,6 +150,8 @@ def award_giver(award: Award, record: Record, rules: Rulebook | None = None) -> 
     Giver(match='position', organization='Ủy ban nhân dân tỉnh Cao Bằng', position='Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng', title='Chủ tịch')
     >>> award_giver(a.model_copy(update={"giver": "Công ty"}), r).match
     'unresolved'
+    >>> award_giver(a.model_copy(update={"giver": "Giám đốc Sở Y tế tỉnh Cao Bằng"}), r).organization
+    'Sở Y tế tỉnh Cao Bằng'
     """
     giver = award.giver
     if not giver:
@@ -169,6 +171,7 @@ def award_giver(award: Award, record: Record, rules: Rulebook | None = None) -> 
 
 
 def _title_of(giver: str, rules: Rulebook) -> str | None:
+    """The longest title the giver starts with ("Giám đốc Sở Y tế" is "Giám đốc" of "Sở Y tế")."""
     folded = giver.casefold()
     fitting = [t for t in _titles(rules) if folded == t.casefold() or folded.startswith(t.casefold() + " ")]
     return giver[:len(max(fitting, key=len))] if fitting else None
@@ -176,7 +179,11 @@ def _title_of(giver: str, rules: Rulebook) -> str | None:
 
 @lru_cache(maxsize=8)
 def _titles(rules: Rulebook) -> tuple[str, ...]:
-    return tuple(rules.people.titles)
+    """The people rules' titles, less those naming their body's head too ("Giám đốc Sở",
+    "Chủ tịch Công đoàn"): for a giver, the body is the organisation, head word included."""
+    heads = {w.casefold() for head in rules.organizations.heads for w in head.words}
+    return tuple(t for t in rules.people.titles
+                 if not any(t.casefold().endswith(" " + h) for h in heads))
 
 
 @lru_cache(maxsize=8)
