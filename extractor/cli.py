@@ -221,6 +221,10 @@ def query(db: StoreUrl = None,
           published_to: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD")] = None,
           mentioned_from: Annotated[Optional[str], typer.Option(help="Mentions a date from (YYYY-MM-DD)")] = None,
           mentioned_to: Annotated[Optional[str], typer.Option(help="Mentions a date until (YYYY-MM-DD)")] = None,
+          organization_key: Annotated[Optional[str], typer.Option(
+              help="Show one organisation (key, name or alias): articles, awards given, documents, people")] = None,
+          person_key: Annotated[Optional[str], typer.Option(
+              help="Show one person (key or name): titles over time")] = None,
           cursor: Annotated[Optional[str], typer.Option(help="Continue after a previous page")] = None,
           limit: Annotated[int, typer.Option(min=1, max=100, help="Articles per page")] = 20,
           fmt: Annotated[OutputFormat, typer.Option("--format", help="table, or JSON as the HTTP API answers")]
@@ -230,6 +234,14 @@ def query(db: StoreUrl = None,
 
     from .store import ArticleQuery, InvalidCursor
 
+    if organization_key or person_key:  # one entity, as GET /v1/organizations/{key} and /v1/people/{key}
+        with _open_store(db) as store:
+            view = store.organization(organization_key) if organization_key else store.person(person_key)
+        if view is None:
+            raise typer.BadParameter(f"nothing stored under {organization_key or person_key!r}",
+                                     param_hint="--organization-key" if organization_key else "--person-key")
+        print(view.model_dump_json(indent=None if fmt is OutputFormat.json else 2))
+        return
     try:
         filters = ArticleQuery(q=q, person=person, organization=organization, document=document, location=location,
                                award_kind=award_kind, published_from=published_from, published_to=published_to,

@@ -212,7 +212,8 @@ class Districts(_Strict):
 
 class StoreRules(_Strict):
     local_issuers: list[str]
-    national_bodies: list[str]
+    national_heads: list[str]
+    national_words: list[str]
     merger_day: str
 
 

@@ -4,6 +4,7 @@ Every test runs on SQLite and PostgreSQL (fixtures of test_store.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import select, text
@@ -208,7 +209,7 @@ def _store_at_0003(url: str, stored: list[Record]) -> None:
     from alembic.config import Config
 
     from extractor.store.engine import MIGRATIONS
-    from extractor.store.keys import document_key
+    from extractor.store.keys import document_key, name_key, search_key
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -221,14 +222,19 @@ def _store_at_0003(url: str, stored: list[Record]) -> None:
                               "issuer_code", "issuer_code_expanded", "issued_on", "issuer", "title"),
         "awards": ("article_pk", "ord", "award", "award_kind", "grade", "giver", "collectives", "individuals",
                    "recipients", "approximate", "text", "start", "end", "rule"),
+        "people": ("name", "name_key", "search_key"),
+        "organizations": ("name", "name_key", "search_key"),
+        "article_people": ("article_pk", "ord", "person_pk", "titles", "organization"),
+        "article_organizations": ("article_pk", "ord", "organization_pk", "text", "abbreviation"),
     }
-    json_columns = {"source", "authors"}
+    json_columns = {"source", "authors", "titles"}
     tables = {name: sa.table(name, sa.column("pk"), *(sa.column(c, sa.JSON if c in json_columns else None)
                                                     for c in cols)) for name, cols in columns.items()}
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0003")
         documents: dict[str, int] = {}
+        entities: dict[tuple[str, str], int] = {}
         for record in stored:
             article_pk = connection.execute(tables["articles"].insert().returning(tables["articles"].c.pk).values(
                 **record.model_dump(include={"id", "schema_version", "title", "published_at", "source", "authors",
@@ -245,6 +251,19 @@ def _store_at_0003(url: str, stored: list[Record]) -> None:
                     **d.model_dump(exclude={"mentions"})))
             for ord_, a in enumerate(record.awards):
                 connection.execute(tables["awards"].insert().values(article_pk=article_pk, ord=ord_, **a.model_dump()))
+            for family, entity, link, column in (("people", "people", "article_people", "person_pk"),
+                                                 ("organizations", "organizations", "article_organizations",
+                                                  "organization_pk")):
+                for ord_, e in enumerate(getattr(record, family)):
+                    key = name_key(e.name)  # revision 0003 keyed people and organisations by name alone
+                    if (family, key) not in entities:
+                        entities[(family, key)] = connection.execute(tables[entity].insert().returning(
+                            tables[entity].c.pk).values(name=e.name, name_key=key,
+                                                        search_key=search_key(e.name))).scalar_one()
+                    fields = ({"titles": e.titles, "organization": e.organization} if family == "people"
+                              else {"text": e.text, "abbreviation": e.abbreviation})
+                    connection.execute(tables[link].insert().values(
+                        article_pk=article_pk, ord=ord_, **{column: entities[(family, key)]}, **fields))
     engine.dispose()
 
 
@@ -252,7 +271,8 @@ def _counts(url: str) -> dict[str, int]:
     engine = make_engine(url)
     with engine.connect() as connection:
         counts = {t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
-                  for t in ("articles", "article_documents", "awards", "documents")}
+                  for t in ("articles", "article_documents", "awards", "documents", "people", "organizations",
+                            "article_people", "article_organizations")}
     engine.dispose()
     return counts
 
@@ -260,21 +280,31 @@ def _counts(url: str) -> dict[str, int]:
 def test_the_migration_types_rekeys_and_links_an_old_store_as_a_new_one_would(backend, tmp_path):  # noqa: F811
     (tmp_path / "old").mkdir(), (tmp_path / "new").mkdir()
     with _fresh_url(backend, tmp_path / "old") as old_url, _fresh_url(backend, tmp_path / "new") as new_url:
-        _store_at_0003(old_url, records())
+        stored = records() + identities()
+        _store_at_0003(old_url, stored)
         before = _counts(old_url)
-        assert before == {"articles": 3, "article_documents": 6, "awards": 4, "documents": 3}
+        assert before == {"articles": 6, "article_documents": 6, "awards": 4, "documents": 3, "people": 1,
+                          "organizations": 9, "article_people": 3, "article_organizations": 11}
         with open_store(old_url) as migrated, open_store(new_url) as fresh:
-            for record in records():
+            for record in stored:
                 fresh.put(record)
             after = _counts(old_url)
-            # every article, citation and award is still there; the local symbol is now two documents
-            assert {**after, "documents": 3} == before and after["documents"] == 4
-            for table, order in ((schema.articles, "id"), (schema.documents, "key")):
-                columns = [c for c in table.c if c.name not in ("pk", "record_json")]
+            # every article, citation, award and link is still there; the local symbol is now two
+            # documents, the namesakes two people, "Sở Y tế" of two provinces two organisations
+            # (and givers not named as organisations have rows of their own)
+            assert {**after, "documents": 3, "people": 1, "organizations": 9} == before
+            assert (after["documents"], after["people"], after["organizations"]) == (4, 2, 11)
+            for table, order in ((schema.articles, "id"), (schema.documents, "key"), (schema.people, "name_key"),
+                                 (schema.organizations, "name_key"), (schema.positions, "name_key")):
+                columns = [c for c in table.c if c.name != "record_json" and not c.name.endswith("pk")]
                 assert (_rows(migrated, select(*columns).order_by(table.c[order]))
                         == _rows(fresh, select(*columns).order_by(table.c[order])))
             assert _awards(migrated) == _awards(fresh)
-            for record in records():
+            assert (sorted(tuple(r.values()) for r in _rows(migrated, select(schema.organization_aliases.c.alias,
+                                                                    schema.organization_aliases.c.kind)))
+                    == sorted(tuple(r.values()) for r in _rows(fresh, select(schema.organization_aliases.c.alias,
+                                                                      schema.organization_aliases.c.kind))))
+            for record in stored:
                 assert migrated.get(record.id) == record
 
 
@@ -312,3 +342,106 @@ def test_exports_load_typed_in_duckdb_and_pandas(research, tmp_path):
     documents = pd.read_parquet(tmp_path / "parquet" / "documents.parquet")
     assert str(documents["year"].dtype) == "Int64"
     assert awards["recipients"].sum() == 20
+
+
+# ---- 4. identities across articles -----------------------------------------------------------
+
+def _person_record(id_: str, published_at: str, province: str, current: str, person: str, titles: list[str],
+                   organization: str | None, organizations: list[tuple[str, str, str | None]]) -> Record:
+    body = f"Hội nghị tại {province}. {' '.join(written for _, written, _ in organizations)}. Ông {person} phát biểu."
+    return Record.model_validate({
+        "id": id_, "published_at": published_at, "text": body,
+        "locations": [{"name": province, "kind": "province", "current": current, "mentions": [_at(body, province)]}],
+        "organizations": [{"name": name, "text": written, "abbreviation": abbreviation,
+                           "mentions": [_at(body, written)]} for name, written, abbreviation in organizations],
+        "people": [{"name": person, "titles": titles, "organization": organization,
+                    "mentions": [_at(body, person)]}],
+    })
+
+
+def identities() -> list[Record]:
+    return [
+        # the same Chairman of Hải Dương's union before the merger, and of the merged Hải Phòng after it
+        _person_record("p1", "2024-03-01", "Hải Dương", "Hải Phòng", "Nguyễn Văn Hải", ["Chủ tịch"],
+                       "Liên đoàn Lao động tỉnh Hải Dương",
+                       [("Liên đoàn Lao động tỉnh Hải Dương", "LĐLĐ tỉnh", "LĐLĐ"), ("Sở Y tế", "Sở Y tế", None)]),
+        _person_record("p2", "2025-09-01", "Hải Phòng", "Hải Phòng", "Nguyễn Văn Hải", ["Phó Chủ tịch"],
+                       "Liên đoàn Lao động thành phố Hải Phòng",
+                       [("Liên đoàn Lao động thành phố Hải Phòng", "LĐLĐ thành phố", "LĐLĐ"),
+                        ("Bộ Y tế", "Bộ Y tế", None)]),
+        # a namesake in another province, and another province's Sở Y tế
+        _person_record("p3", "2024-05-01", "Thái Bình", "Hưng Yên", "Nguyễn Văn Hải", ["Bí thư"], None,
+                       [("Sở Y tế", "Sở Y tế", None), ("Bộ Y tế", "Bộ Y tế", None)]),
+    ]
+
+
+@pytest.fixture
+def identified(store_url):
+    with open_store(store_url) as store:
+        assert store.put_many(identities()) == [True] * 3
+        yield store
+
+
+def test_organizations_are_keyed_by_name_and_place_with_aliases(identified):
+    o = schema.organizations.c
+    rows = {r["name_key"]: r for r in _rows(identified, select(schema.organizations))}
+    health = sorted((r["name"], r["province"]) for r in rows.values() if r["name"] == "Sở Y tế")
+    assert health == [("Sở Y tế", "Hải Dương"), ("Sở Y tế", "Thái Bình")]  # one per province
+    assert [r["province"] for r in rows.values() if r["name"] == "Bộ Y tế"] == [None]  # national: one
+    union = next(r for r in rows.values() if r["name"] == "Liên đoàn Lao động tỉnh Hải Dương")
+    assert (union["province"], union["province_current"]) == ("Hải Dương", "Hải Phòng")
+    aliases = {(r["alias"], r["kind"]) for r in _rows(identified, select(schema.organization_aliases)
+                                                         .join(schema.organizations, o.pk == schema.organization_aliases.c.organization_pk)
+                                                         .where(o.name == "Liên đoàn Lao động tỉnh Hải Dương"))}
+    assert aliases == {("LĐLĐ", "abbreviation"), ("LĐLĐ tỉnh", "written")}
+    # old and new units group together by the current one
+    current = _rows(identified, select(o.province_current, o.name).where(o.name.like("Liên đoàn%"))
+                    .order_by(o.name))
+    assert {r["province_current"] for r in current} == {"Hải Phòng"}
+
+
+def test_people_are_keyed_by_name_and_province_and_their_titles_line_up(identified):
+    people = sorted((r["name"], r["province_current"]) for r in _rows(identified, select(schema.people)))
+    assert people == sorted([("Nguyễn Văn Hải", "Hải Phòng"), ("Nguyễn Văn Hải", "Hưng Yên")])
+    hai = identified.person("Nguyễn Văn Hải")  # the most named of the namesakes
+    assert [(t.published_on, t.titles) for t in hai.titles] == [("2024-03-01", ["Chủ tịch"]),
+                                                                 ("2025-09-01", ["Phó Chủ tịch"])]
+    assert len(hai.namesakes) == 1 and identified.person(hai.namesakes[0]).titles[0].titles == ["Bí thư"]
+    assert identified.person(hai.key).key == hai.key
+    assert identified.person("Nobody") is None
+
+
+def test_an_organization_with_its_articles_people_and_awards(identified):
+    view = identified.organization("LĐLĐ tỉnh")  # by an alias
+    assert view.name == "Liên đoàn Lao động tỉnh Hải Dương"
+    assert [a.id for a in view.articles] == ["p1"] and view.article_count == 1
+    assert [p.name for p in view.people] == ["Nguyễn Văn Hải"]
+    assert identified.organization(view.key).key == view.key
+    assert identified.organization("Không có") is None
+
+
+def test_organizations_and_people_over_http_and_the_command_line(tmp_path):
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+    from service import Settings, create_app
+
+    url = f"sqlite:///{tmp_path / 'service.sqlite'}"
+    with open_store(url) as store:
+        store.put_many(identities())
+    settings = Settings(DATABASE_URL=url, VNEXTRACT_EXTRACT_PROCESSES=0)
+    with TestClient(create_app(settings)) as client:
+        organization = client.get("/v1/organizations/Sở Y tế")
+        assert organization.status_code == 200 and organization.json()["name"] == "Sở Y tế"
+        person = client.get("/v1/people/Nguyễn Văn Hải").json()
+        assert [t["titles"] for t in person["titles"]] == [["Chủ tịch"], ["Phó Chủ tịch"]]
+        assert client.get(f"/v1/people/{person['key']}").json()["key"] == person["key"]
+        missing = client.get("/v1/people/Không Ai")
+        assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    shown = CliRunner().invoke(app, ["query", "--db", url, "--person-key", "Nguyễn Văn Hải", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert [t["titles"] for t in json.loads(shown.stdout)["titles"]] == [["Chủ tịch"], ["Phó Chủ tịch"]]
+    shown = CliRunner().invoke(app, ["query", "--db", url, "--organization-key", "Bộ Y tế", "--format", "json"])
+    assert json.loads(shown.stdout)["article_count"] == 2
+    assert CliRunner().invoke(app, ["query", "--db", url, "--person-key", "Không Ai"]).exit_code == 2

@@ -186,21 +186,13 @@ def _titles(rules: Rulebook) -> tuple[str, ...]:
                  if not any(t.casefold().endswith(" " + h) for h in heads))
 
 
-@lru_cache(maxsize=8)
-def _places_and_bodies(rules: Rulebook) -> regex.Pattern:
-    names = {u.name for u in rules.gazetteer.units} | {a for u in rules.gazetteer.units for a in u.aliases}
-    names |= set(rules.store.national_bodies)
-    words = "|".join(regex.escape(name_key(n)) for n in sorted(names, key=len, reverse=True) if n)
-    return regex.compile(rf"(?<!\w)(?:{words})(?!\w)")
-
-
 def _specific(name: str, record: Record, rules: Rulebook) -> bool:
     """Whether a name stands for one body: it names a place or is a national body."""
     if len(name.split()) < 2:
         return False
-    folded = name_key(name)
-    if _places_and_bodies(rules).search(folded):
+    if _national(name, rules) or province_named(name, rules):
         return True
+    folded = name_key(name)
     return any(regex.search(rf"(?<!\w){regex.escape(name_key(loc.name))}(?!\w)", folded) for loc in record.locations)
 
 
@@ -222,3 +214,104 @@ def conferral_date(award: Award, record: Record, day: dt.date | None) -> tuple[d
             except ValueError:
                 pass
     return (day, "published") if day else (None, None)
+
+
+# ---- organisations and people across articles ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Place:
+    """A province as named (as it was) and as it is since the 2025 merger."""
+
+    name: str
+    current: str
+
+
+def organization_identity(name: str, province: Place | None, rules: Rulebook | None = None) -> tuple[str, Place | None]:
+    """(key, place) of an organisation across articles: its canonical name, and its place.
+
+    A name that names its province, or a national body, is one organisation wherever it is
+    named. A name with no place ("Sở Y tế", "Liên đoàn Lao động huyện Tân Phú", "Công đoàn cơ
+    sở") is a different body in every province, so its key carries the article's province.
+
+    >>> organization_identity("Công đoàn Viên chức tỉnh Hải Dương", None)
+    ('công đoan2 viên chưc1 tinh3 hai3 dương', Place(name='Hải Dương', current='Hải Phòng'))
+    >>> organization_identity("Sở Y tế", Place("Thái Bình", "Hưng Yên"))[0]
+    'sơ3 y tê1@thai binh'
+    >>> organization_identity("Bộ Y tế", Place("Thái Bình", "Hưng Yên"))
+    ('bô5 y tê1', None)
+    """
+    rules = rules or load_rules()
+    key = name_key(name)
+    named = province_named(name, rules)
+    if named:
+        return key, named
+    if _national(name, rules) or province is None:
+        return key, None
+    return f"{key}@{search_key(province.name)}", province
+
+
+def person_identity(name: str, organization: str | None, titles: list[str], province: Place | None,
+                    rules: Rulebook | None = None) -> tuple[str, Place | None]:
+    """(key, place) of a person across articles: the name and the province (as it is now) of the
+    body in their titles, else of the article. Namesakes of two provinces stay two people; one
+    person's titles over the years, before and after the merger, line up under one key.
+
+    >>> person_identity("Nguyễn Văn An", "Liên đoàn Lao động tỉnh Hải Dương", [], None)
+    ('nguyên4 văn an@hai phong', Place(name='Hải Dương', current='Hải Phòng'))
+    >>> person_identity("Nguyễn Văn An", None, ["Chủ tịch"], Place("Thái Bình", "Hưng Yên"))[0]
+    'nguyên4 văn an@hung yen'
+    >>> person_identity("Nguyễn Văn An", "Công đoàn Viên chức Việt Nam", [], Place("Thái Bình", "Hưng Yên"))[0]
+    'nguyên4 văn an'
+    """
+    rules = rules or load_rules()
+    key = name_key(name)
+    if any(text and _national(text, rules) for text in (organization, *titles)):
+        return key, None  # an officer of a national body is one person in every province's news
+    place = None
+    for text in (organization, *titles):
+        if text and (place := province_named(text, rules)):
+            break
+    place = place or province
+    return (f"{key}@{search_key(place.current)}", place) if place else (key, None)
+
+
+def province_named(name: str, rules: Rulebook | None = None) -> Place | None:
+    """The province (or centrally-governed city) a name names, whole words, if any."""
+    units = _units(rules or load_rules())
+    match = units.pattern.search(name_key(name))
+    return units.places[match.group(0)] if match else None
+
+
+@dataclass(frozen=True)
+class _Units:
+    pattern: regex.Pattern
+    places: dict[str, Place]
+
+
+@lru_cache(maxsize=8)
+def _units(rules: Rulebook) -> _Units:
+    places: dict[str, Place] = {}
+    for unit in rules.gazetteer.units:
+        for written in (unit.name, *unit.aliases):
+            places.setdefault(name_key(written), Place(unit.name, unit.current))
+    words = "|".join(regex.escape(k) for k in sorted(places, key=len, reverse=True))
+    return _Units(regex.compile(rf"(?<!\w)(?:{words})(?!\w)"), places)
+
+
+@lru_cache(maxsize=8)
+def _national_pattern(rules: Rulebook) -> regex.Pattern:
+    def alternatives(names: list[str]) -> str:
+        return "|".join(regex.escape(name_key(n)) for n in sorted(names, key=len, reverse=True))
+
+    return regex.compile(rf"^(?:{alternatives(rules.store.national_heads)})(?!\w)"
+                         rf"|(?<!\w)(?:{alternatives(rules.store.national_words)})(?!\w)")
+
+
+def _national(name: str, rules: Rulebook) -> bool:
+    return bool(_national_pattern(rules).search(name_key(name)))
+
+
+def article_place(record: Record) -> Place | None:
+    """`article_province` as a Place."""
+    name, current = article_province(record)
+    return Place(name, current) if name else None

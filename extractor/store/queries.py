@@ -9,8 +9,9 @@ from . import schema as s
 from .filters import ArticleQuery
 from .fulltext import matching_articles
 from .identity import published_text
-from .keys import document_key, search_key
-from .views import Citation, DocumentView, OrganizationSummary, PersonSummary
+from .keys import document_key, name_key, search_key
+from .views import (Alias, ArticleRef, AwardGiven, Citation, DocumentIssued, DocumentView, OrganizationSummary,
+                    OrganizationView, PersonRef, PersonSummary, PersonView, TitlesAt)
 
 
 
@@ -152,3 +153,79 @@ def _most_named(connection: Connection, entity: Table, link: Table, entity_pk, q
     if q and (key := search_key(q)):
         statement = statement.where(entity.c.search_key.contains(key, autoescape=True))
     return [tuple(row) for row in connection.execute(statement)]
+
+
+def _entity_by_key(connection: Connection, table: Table, link_column: Column, key: str) -> tuple[dict | None, list[str]]:
+    """The entity a key names: the stored key itself, else a name (of several namesakes, the most
+    named); and the keys of the other namesakes."""
+    exact = connection.execute(select(table).where(table.c.name_key == key)).mappings().first()
+    folded = name_key(key.split("@", 1)[0])
+    articles = func.count(distinct(link_column.table.c.article_pk))
+    candidates = connection.execute(
+        select(table, articles.label("articles")).outerjoin(link_column.table, link_column == table.c.pk)
+        .where(or_(table.c.name_key == folded, table.c.name_key.startswith(f"{folded}@", autoescape=True)))
+        .group_by(*table.c).order_by(articles.desc(), table.c.pk)).mappings().all()
+    chosen = dict(exact) if exact else (dict(candidates[0]) if candidates else None)
+    if chosen is None:
+        return None, []
+    return chosen, [c["name_key"] for c in candidates if c["pk"] != chosen["pk"]]
+
+
+def organization_view(connection: Connection, key: str, limit: int = 100) -> OrganizationView | None:
+    org, _ = _entity_by_key(connection, s.organizations, s.article_organizations.c.organization_pk, key)
+    if org is None:
+        alias = connection.execute(select(s.organization_aliases.c.organization_pk)
+                                   .where(s.organization_aliases.c.alias_key == name_key(key))
+                                   .order_by(s.organization_aliases.c.organization_pk).limit(1)).scalar()
+        if alias is None:
+            return None
+        org = dict(connection.execute(select(s.organizations).where(s.organizations.c.pk == alias)).mappings().one())
+    pk, a = org["pk"], s.articles.c
+    aliases = [Alias(alias=r.alias, kind=r.kind) for r in connection.execute(
+        select(s.organization_aliases).where(s.organization_aliases.c.organization_pk == pk)
+        .order_by(s.organization_aliases.c.alias_key))]
+    link = s.article_organizations
+    linked = select(link.c.article_pk).where(link.c.organization_pk == pk)
+    count = connection.execute(select(func.count(distinct(link.c.article_pk))).where(link.c.organization_pk == pk)).scalar()
+    articles = [ArticleRef(id=r.id, title=r.title, published_on=_iso(r.published_on)) for r in connection.execute(
+        select(a.id, a.title, a.published_on).where(a.pk.in_(linked))
+        .order_by(a.published_on.desc().nulls_last(), a.pk.desc()).limit(limit))]
+    aw, pos = s.awards.c, s.positions
+    given = connection.execute(
+        select(a.id, aw.award, aw.award_kind, aw.recipients, aw.conferred_on, aw.conferred_on_source,
+               pos.c.name.label("position"))
+        .join(s.articles, a.pk == aw.article_pk).outerjoin(pos, pos.c.pk == aw.giver_position_pk)
+        .where(or_(aw.giver_organization_pk == pk, pos.c.organization_pk == pk))
+        .order_by(aw.conferred_on.desc().nulls_last(), aw.article_pk, aw.ord).limit(limit))
+    awards = [AwardGiven(article_id=r.id, award=r.award, award_kind=r.award_kind, recipients=r.recipients,
+                         conferred_on=_iso(r.conferred_on), conferred_on_source=r.conferred_on_source,
+                         position=r.position) for r in given]
+    names = [org["name"], *(x.alias for x in aliases)]
+    d = s.documents.c
+    documents = [DocumentIssued(key=r.key, number=r.number, type=r.type, issued_on=_iso(r.issued_on),
+                                citations=r.citations) for r in connection.execute(
+        select(d.key, d.number, d.type, d.issued_on, d.citations).where(d.issuer.in_(names))
+        .order_by(d.issued_on.desc().nulls_last(), d.key).limit(limit))]
+    ap, pe = s.article_people, s.people
+    person_articles = func.count(distinct(ap.c.article_pk))
+    people = [PersonRef(key=r.name_key, name=r.name, articles=r.articles) for r in connection.execute(
+        select(pe.c.name_key, pe.c.name, person_articles.label("articles")).join(ap, ap.c.person_pk == pe.c.pk)
+        .where(ap.c.organization.in_(names)).group_by(pe.c.pk, pe.c.name_key, pe.c.name)
+        .order_by(person_articles.desc(), pe.c.name).limit(limit))]
+    return OrganizationView(key=org["name_key"], name=org["name"], province=org["province"],
+                            province_current=org["province_current"], aliases=aliases, article_count=count,
+                            articles=articles, awards_given=awards, documents_issued=documents, people=people)
+
+
+def person_view(connection: Connection, key: str) -> PersonView | None:
+    person, namesakes = _entity_by_key(connection, s.people, s.article_people.c.person_pk, key)
+    if person is None:
+        return None
+    ap, a = s.article_people.c, s.articles.c
+    rows = connection.execute(
+        select(a.id, a.published_on, ap.titles, ap.organization).join(s.articles, a.pk == ap.article_pk)
+        .where(ap.person_pk == person["pk"]).order_by(a.published_on.nulls_last(), a.pk, ap.ord))
+    titles = [TitlesAt(published_on=_iso(r.published_on), article_id=r.id, titles=r.titles,
+                       organization=r.organization) for r in rows]
+    return PersonView(key=person["name_key"], name=person["name"], province=person["province"],
+                      province_current=person["province_current"], namesakes=namesakes, titles=titles)

@@ -80,12 +80,18 @@ article_search = Table(
     Column("body", Text, nullable=False),
 )
 
+# People and organisations are keyed across articles by identity.person_identity and
+# identity.organization_identity: `name_key` is the name's key, followed by "@province" where
+# the name alone does not tell the province (migration 0005). `province` is the province as
+# named (as it was), `province_current` the unit it is part of since the 2025 merger.
 people = Table(
     "people", metadata,
     Column("pk", Integer, primary_key=True, autoincrement=True),
     Column("name", Text, nullable=False),
     Column("name_key", Text, nullable=False, unique=True),
     Column("search_key", Text, nullable=False),
+    Column("province", Text),
+    Column("province_current", Text, index=True),
 )
 
 organizations = Table(
@@ -94,6 +100,19 @@ organizations = Table(
     Column("name", Text, nullable=False),
     Column("name_key", Text, nullable=False, unique=True),
     Column("search_key", Text, nullable=False),
+    Column("province", Text),
+    Column("province_current", Text, index=True),
+)
+
+# Other names articles give an organisation: abbreviations ("LĐLĐ") and the words written
+# ("UBND tỉnh" completed to "Ủy ban nhân dân tỉnh Hải Dương").
+organization_aliases = Table(
+    "organization_aliases", metadata,
+    Column("organization_pk", Integer, ForeignKey("organizations.pk"), primary_key=True),
+    Column("alias_key", Text, primary_key=True),
+    Column("alias", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Index("ix_organization_aliases_alias_key", "alias_key"),
 )
 
 locations = Table(

@@ -20,7 +20,8 @@ from sqlalchemy.exc import DBAPIError
 
 from ..record import Record
 from . import schema as s
-from .identity import article_province, award_giver, conferral_date, document_identity, published
+from .identity import (Place, article_place, award_giver, conferral_date, document_identity, organization_identity,
+                       person_identity, published)
 from .keys import name_key, name_search_key, search_key
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -59,7 +60,8 @@ _OWN_TABLES = (s.article_search, s.mentions, s.article_dates, s.awards)
 def prepare_record(record: Record, record_json: str | None = None) -> PreparedRecord:
     """The record's rows; `record_json`, its JSON when the caller has made it already."""
     when = published(record.published_at)
-    province, province_current = article_province(record)
+    place = article_place(record)
+    province, province_current = (place.name, place.current) if place else (None, None)
     article = {**record.model_dump(include={"id", "schema_version", "title", "source", "authors",
                                             "text", "encoding", "rules_version"}),
                "published_at": when.at, "published_precision": when.precision, "published_on": when.day,
@@ -67,14 +69,14 @@ def prepare_record(record: Record, record_json: str | None = None) -> PreparedRe
                "record_json": record_json or record.model_dump_json()}
     documents = []
     for i, d in enumerate(record.documents):
-        key, place = document_identity(d, record, province)
+        key, document_province = document_identity(d, record, province)
         link = {"ord": i, **d.model_dump(exclude={"mentions"}), "issued_on": _date(d.issued_on)}
-        documents.append(({"key": key, "number": d.number, "province": place}, link))
+        documents.append(({"key": key, "number": d.number, "province": document_province}, link))
     entities = {
-        "people": [({"name_key": name_key(p.name), "name": p.name, "search_key": name_search_key(p.name)},
+        "people": [(_person(p.name, p.organization, p.titles, place),
                     {"ord": i, "titles": p.titles, "organization": p.organization})
                    for i, p in enumerate(record.people)],
-        "organizations": [(_organization(o.name), {"ord": i, "text": o.text, "abbreviation": o.abbreviation})
+        "organizations": [(_organization(o.name, place), {"ord": i, "text": o.text, "abbreviation": o.abbreviation})
                           for i, o in enumerate(record.organizations)],
         "locations": [({"name_key": name_key(p.name), "kind": p.kind, "name": p.name,
                         "search_key": name_search_key(p.name)}, {"ord": i, "current": p.current})
@@ -87,7 +89,7 @@ def prepare_record(record: Record, record_json: str | None = None) -> PreparedRe
         on, source = conferral_date(a, record, when.day)
         awards.append({"ord": ord_, **a.model_dump(), "giver_match": giver.match, "conferred_on": on,
                        "conferred_on_source": source})
-        body = _organization(giver.organization) if giver.organization else None
+        body = _organization(giver.organization, place) if giver.organization else None
         position = ({"name_key": name_key(giver.position), "name": giver.position, "title": giver.title,
                      "organization_key": body["name_key"] if body else None} if giver.position else None)
         givers.append((body, position))
@@ -104,8 +106,28 @@ def prepare_record(record: Record, record_json: str | None = None) -> PreparedRe
     return PreparedRecord(record.id, article, entities, rows, givers)
 
 
-def _organization(name: str) -> Row:
-    return {"name_key": name_key(name), "name": name, "search_key": name_search_key(name)}
+def _organization(name: str, place: Place | None) -> Row:
+    """An organisation's entity row, keyed by identity.organization_identity."""
+    key, named = organization_identity(name, place)
+    return {"name_key": key, "name": name, "search_key": name_search_key(name),
+            "province": named.name if named else None, "province_current": named.current if named else None}
+
+
+def _person(name: str, organization: str | None, titles: list[str], place: Place | None) -> Row:
+    """A person's entity row, keyed by identity.person_identity."""
+    key, named = person_identity(name, organization, titles, place)
+    return {"name_key": key, "name": name, "search_key": name_search_key(name),
+            "province": named.name if named else None, "province_current": named.current if named else None}
+
+
+def _aliases(organization_pk: int, entity: Row, link: Row) -> list[Row]:
+    """The names an article gives an organisation besides its canonical one: its abbreviation,
+    and the words it was written with (a short form, a bare level word the store completed)."""
+    out = []
+    for alias, kind in ((link["abbreviation"], "abbreviation"), (link["text"], "written")):
+        if alias and name_key(alias) != name_key(entity["name"]):
+            out.append({"organization_pk": organization_pk, "alias_key": name_key(alias), "alias": alias, "kind": kind})
+    return out
 
 
 def insert_record(connection: Connection, record: Record) -> bool:
@@ -119,15 +141,20 @@ def insert_prepared(connection: Connection, records: list[PreparedRecord]) -> li
     article_pks = _insert_articles(connection, records)
     stored = [(record, pk) for record, pk in zip(records, article_pks) if pk is not None]
     rows: defaultdict[Table, list[Row]] = defaultdict(list)
+    aliases: list[Row] = []
     for family, (table, key, link_table, link_column) in _ENTITIES.items():
         pks = iter(_entity_pks(connection, table, key, [e for r, _ in stored for e, _ in r.entities[family]]))
         for record, article_pk in stored:
-            rows[link_table].extend({"article_pk": article_pk, link_column: next(pks), **link}
-                                    for _, link in record.entities[family])
+            for entity, link in record.entities[family]:
+                pk = next(pks)
+                rows[link_table].append({"article_pk": article_pk, link_column: pk, **link})
+                if family == "organizations":
+                    aliases.extend(_aliases(pk, entity, link))
     for table in _OWN_TABLES:
         rows[table] = [{"article_pk": article_pk, **row} for record, article_pk in stored for row in record.rows[table.name]]
     _link_givers(connection, [r for r, _ in stored], rows[s.awards])
     reconcile_documents(connection, rows[s.article_documents])
+    insert_aliases(connection, aliases)
     for table in (s.article_search, *(link for _, _, link, _ in _ENTITIES.values()), *_OWN_TABLES[1:]):
         if rows[table]:
             _insert_rows(connection, table, rows[table])
@@ -148,6 +175,14 @@ def _link_givers(connection: Connection, records: list[PreparedRecord], awards: 
     for award, (body, position) in zip(awards, givers, strict=True):
         award["giver_organization_pk"] = body_pks[body["name_key"]] if body and not position else None
         award["giver_position_pk"] = position_pks[position["name_key"]] if position else None
+
+
+def insert_aliases(connection: Connection, aliases: list[Row]) -> None:
+    """Add organisation aliases not stored yet (in key order, so concurrent writers never deadlock)."""
+    unique = {(a["organization_pk"], a["alias_key"]): a for a in aliases}
+    if unique:
+        connection.execute(_DIALECT_INSERT[connection.dialect.name](s.organization_aliases).on_conflict_do_nothing(),
+                           [unique[k] for k in sorted(unique)])
 
 
 #: Fields of a document reconciled from its citations: documents column <- article_documents column.

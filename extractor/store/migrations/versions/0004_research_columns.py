@@ -143,6 +143,9 @@ def _backfill(bind) -> None:
                     bind.execute(links.update().where(links.c.article_pk == pk, links.c.ord == link["ord"])
                                  .values(document_pk=document_pk, issued_day=link["issued_on"]))
             award_rows = [dict(row) for row in prepared.rows["awards"]]
+            # organisations have only these columns at this revision (0005 adds their province)
+            prepared.givers = [({k: body[k] for k in ("name_key", "name", "search_key")} if body else None, position)
+                               for body, position in prepared.givers]
             _link_givers(bind, [prepared], award_rows)
             for row in award_rows:
                 bind.execute(awards.update().where(awards.c.article_pk == pk, awards.c.ord == row["ord"]).values(
