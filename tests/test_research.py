@@ -87,13 +87,15 @@ def _rows(store, statement) -> list[dict]:
 def test_publication_times_are_timestamps_with_their_precision(research):
     a = schema.articles.c
     rows = {r["id"]: r for r in _rows(research, select(a.id, a.published_at, a.published_precision, a.published_on,
-                                                         a.authors, a.province, a.province_current))}
+                                                         a.authors, a.province, a.province_current,
+                                                         a.province_code))}
     assert rows["hd"]["published_at"] == dt.datetime(2024, 3, 20, 9, 15, tzinfo=VN)
     assert rows["hd"]["published_precision"] == "minute"
     assert rows["tb"]["published_at"] == dt.datetime(2024, 5, 2, tzinfo=VN)
     assert (rows["tb"]["published_precision"], rows["tb"]["published_on"]) == ("day", dt.date(2024, 5, 2))
     assert rows["hd"]["authors"] == ["Minh Quang", "Thu Hà"]
     assert (rows["hd"]["province"], rows["hd"]["province_current"]) == ("Hải Dương", "Hải Phòng")
+    assert rows["hd"]["province_code"] == 31  # Hải Phòng's code in the official list
     for record in records():  # and the records read back unchanged
         assert research.get(record.id) == record
 
@@ -345,6 +347,17 @@ def test_exports_load_typed_in_duckdb_and_pandas(research, tmp_path):
 
 
 # ---- 4. identities across articles -----------------------------------------------------------
+
+def test_the_gazetteers_current_units_are_the_official_list():
+    """rules/gazetteer.yaml keeps the units before the merger by hand (no package lists them);
+    the units after it must be exactly those of vietnam-provinces."""
+    from extractor.rulebook import load_rules
+    from extractor.store.units import official_provinces
+
+    units = load_rules().gazetteer.units
+    assert {u.current for u in units} == set(official_provinces()) and len(official_provinces()) == 34
+    assert {u.name for u in units if u.existed.get("until") is None} == set(official_provinces())
+
 
 def _person_record(id_: str, published_at: str, province: str, current: str, person: str, titles: list[str],
                    organization: str | None, organizations: list[tuple[str, str, str | None]]) -> Record:

@@ -70,6 +70,8 @@ articles = Table(
     # 2025 merger (migration 0004)
     Column("province", Text),
     Column("province_current", Text, index=True),
+    # the official code of province_current (vietnam-provinces, migration 0005)
+    Column("province_code", Integer),
 )
 
 # Folded title and text (keys.search_key). On SQLite the migration makes this an FTS5 table,

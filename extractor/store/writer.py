@@ -23,6 +23,7 @@ from . import schema as s
 from .identity import (Place, article_place, award_giver, conferral_date, document_identity, organization_identity,
                        person_identity, published)
 from .keys import name_key, name_search_key, search_key
+from .units import province_code
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 Row = dict[str, Any]
@@ -66,6 +67,7 @@ def prepare_record(record: Record, record_json: str | None = None) -> PreparedRe
                                             "text", "encoding", "rules_version"}),
                "published_at": when.at, "published_precision": when.precision, "published_on": when.day,
                "province": province, "province_current": province_current,
+               "province_code": province_code(province_current),
                "record_json": record_json or record.model_dump_json()}
     documents = []
     for i, d in enumerate(record.documents):

@@ -1,5 +1,7 @@
 """Identities across articles: people and organisations keyed with their province, aliases.
 
+Articles gain `province_code`, the official code of their current province (vietnam-provinces).
+
 People and organisations are re-keyed by identity.person_identity and
 identity.organization_identity (a name plus the province where the name alone does not tell
 it), and carry the province as named and as it is since the 2025 merger; organisations gain
@@ -28,6 +30,7 @@ _CHUNK = 500
 
 
 def upgrade() -> None:
+    op.add_column("articles", sa.Column("province_code", sa.Integer()))
     for table in ("people", "organizations"):
         op.add_column(table, sa.Column("province", sa.Text()))
         op.add_column(table, sa.Column("province_current", sa.Text()))
@@ -60,6 +63,8 @@ def _rekey(bind) -> None:
         last = chunk[-1].pk
         for article_pk, record_json in chunk:
             prepared = prepare_record(Record.model_validate_json(record_json), record_json)
+            bind.execute(s.articles.update().where(s.articles.c.pk == article_pk)
+                         .values(province_code=prepared.article["province_code"]))
             aliases = []
             for family, table, link_table, link_column in (
                     ("people", s.people, s.article_people, "person_pk"),
