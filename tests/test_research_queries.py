@@ -90,3 +90,13 @@ def test_sql_command(corpus_store, tmp_path):
     assert bad.exit_code == 2 and "nowhere" in bad.output
     empty = CliRunner().invoke(app, ["sql", "SELECT 1", "--dir", str(tmp_path / "missing")])
     assert empty.exit_code == 2
+
+
+def test_the_data_dictionary_names_every_table_and_column():
+    from extractor.store import schema
+
+    page = (ROOT / "docs" / "store.md").read_text(encoding="utf-8")
+    for table in [*schema.metadata.sorted_tables, *schema.views.sorted_tables]:
+        assert f"**{table.name}**" in page, table.name
+        for column in table.columns:
+            assert re.search(rf"(?<![\w]){column.name}(?![\w])", page), f"{table.name}.{column.name}"
