@@ -32,7 +32,7 @@ _FAMILIES = {
     "locations": select(s.article_locations.c.article_pk, s.article_locations.c.ord, s.locations.c.name,
                         s.locations.c.kind, s.article_locations.c.current)
     .join(s.locations, s.locations.c.pk == s.article_locations.c.location_pk),
-    "documents": select(*(c for c in s.article_documents.c if c.name != "document_pk")),
+    "documents": select(*(c for c in s.article_documents.c if c.name not in ("document_pk", "province_current"))),
 }
 #: Award columns the store adds to the record's (migration 0004).
 _AWARD_LINKS = ("giver_match", "giver_organization_pk", "giver_position_pk", "conferred_on", "conferred_on_source")

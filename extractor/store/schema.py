@@ -210,6 +210,10 @@ article_documents = Table(
     Column("issued_on", Date),
     Column("issuer", Text),
     Column("title", Text),
+    # the citing article's province_current, copied so citations group by province without
+    # reading the articles (migration 0005)
+    Column("province_current", Text),
+    Index("ix_article_documents_province_current", "province_current", "document_pk"),
 )
 
 mentions = Table(

@@ -72,7 +72,8 @@ def prepare_record(record: Record, record_json: str | None = None) -> PreparedRe
     documents = []
     for i, d in enumerate(record.documents):
         key, document_province = document_identity(d, record, province)
-        link = {"ord": i, **d.model_dump(exclude={"mentions"}), "issued_on": _date(d.issued_on)}
+        link = {"ord": i, **d.model_dump(exclude={"mentions"}), "issued_on": _date(d.issued_on),
+                "province_current": province_current}
         documents.append(({"key": key, "number": d.number, "province": document_province}, link))
     entities = {
         "people": [(_person(p.name, p.organization, p.titles, place),

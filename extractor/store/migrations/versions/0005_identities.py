@@ -1,6 +1,7 @@
 """Identities across articles: people and organisations keyed with their province, aliases.
 
-Articles gain `province_code`, the official code of their current province (vietnam-provinces).
+Articles gain `province_code`, the official code of their current province (vietnam-provinces);
+citations (article_documents) a copy of their article's `province_current`.
 
 People and organisations are re-keyed by identity.person_identity and
 identity.organization_identity (a name plus the province where the name alone does not tell
@@ -44,6 +45,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("organization_pk", "alias_key"),
     )
     op.create_index("ix_organization_aliases_alias_key", "organization_aliases", ["alias_key"])
+    op.add_column("article_documents", sa.Column("province_current", sa.Text()))
+    op.create_index("ix_article_documents_province_current", "article_documents", ["province_current", "document_pk"])
+    op.execute("UPDATE article_documents SET province_current = "
+               "(SELECT province_current FROM articles WHERE articles.pk = article_documents.article_pk)")
     _rekey(op.get_bind())
 
 
