@@ -268,6 +268,7 @@ class ExportFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"
+    graphml = "graphml"
 
 
 #: The store's database URL option of the store commands (None: the store's default).
@@ -340,6 +341,10 @@ def query(db: StoreUrl = None,
           published_to: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD")] = None,
           mentioned_from: Annotated[Optional[str], typer.Option(help="Mentions a date from (YYYY-MM-DD)")] = None,
           mentioned_to: Annotated[Optional[str], typer.Option(help="Mentions a date until (YYYY-MM-DD)")] = None,
+          organization_key: Annotated[Optional[str], typer.Option(
+              help="Show one organisation (key, name or alias): articles, awards given, documents, people")] = None,
+          person_key: Annotated[Optional[str], typer.Option(
+              help="Show one person (key or name): titles over time")] = None,
           cursor: Annotated[Optional[str], typer.Option(help="Continue after a previous page")] = None,
           limit: Annotated[int, typer.Option(min=1, max=100, help="Articles per page")] = 20,
           fmt: Annotated[OutputFormat, typer.Option("--format", help="table, or JSON as the HTTP API answers")]
@@ -349,6 +354,14 @@ def query(db: StoreUrl = None,
 
     from .store import ArticleQuery, InvalidCursor
 
+    if organization_key or person_key:  # one entity, as GET /v1/organizations/{key} and /v1/people/{key}
+        with _open_store(db) as store:
+            view = store.organization(organization_key) if organization_key else store.person(person_key)
+        if view is None:
+            raise typer.BadParameter(f"nothing stored under {organization_key or person_key!r}",
+                                     param_hint="--organization-key" if organization_key else "--person-key")
+        print(view.model_dump_json(indent=None if fmt is OutputFormat.json else 2))
+        return
     try:
         filters = ArticleQuery(q=q, person=person, organization=organization, document=document, location=location,
                                award_kind=award_kind, published_from=published_from, published_to=published_to,
@@ -375,7 +388,7 @@ def query(db: StoreUrl = None,
 
 @app.command()
 def export(out: Annotated[Path, typer.Option("--out", help="Folder to write one file per table into")],
-           fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl or parquet")] = ExportFormat.parquet,
+           fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl, parquet, or graphml (documents and their co-citations)")] = ExportFormat.parquet,
            db: StoreUrl = None) -> None:
     """Write every table of the store to OUT, one file per table, for pandas, polars or DuckDB."""
     from .store.export import export_tables
@@ -439,6 +452,65 @@ def reextract(db: StoreUrl = None,
             for c in conflicts:
                 print(f"conflict: {article_id} revision {c.revision} ({c.family} {c.target}): {c.detail}")
     print(f"re-extracted {done} article(s); {conflicted} with conflicts")
+
+
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def sql(statement: Annotated[str, typer.Argument(help='A DuckDB query, e.g. "SELECT COUNT(*) FROM awards"')],
+        db: StoreUrl = None,
+        folder: Annotated[Optional[Path], typer.Option(
+            "--dir", help="Query an export folder (vnextract export) instead of the store")] = None,
+        fmt: Annotated[SqlFormat, typer.Option("--format", help="table, csv, or json (one object a line)")]
+        = SqlFormat.table) -> None:
+    """Run SQL with DuckDB over the store's tables (SQLite or PostgreSQL) or an export folder (docs/research.md)."""
+    import duckdb
+
+    from .store import duck
+
+    try:
+        if folder is not None:
+            connection = duck.over_folder(folder)
+        else:
+            with _open_store(db) as store:
+                connection = duck.over_store(store, statement)
+        names, rows = duck.run(connection, statement)
+    except (duckdb.Error, ValueError, OSError) as e:
+        raise typer.BadParameter(str(e).splitlines()[0], param_hint="STATEMENT" if folder is None else "--dir")
+    _print_rows(names, rows, fmt)
+
+
+def _print_rows(names: list[str], rows: list[tuple], fmt: SqlFormat) -> None:
+    import csv
+    import datetime as dt
+
+    def plain(value):
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, (list, dict)):
+            return json.dumps(value, ensure_ascii=False, default=str)
+        return value
+
+    cells = [[plain(v) for v in row] for row in rows]
+    if fmt is SqlFormat.json:
+        for row in cells:
+            print(json.dumps(dict(zip(names, row)), ensure_ascii=False, default=str))
+    elif fmt is SqlFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(cells)
+    else:
+        shown = [["" if v is None else str(v) for v in row] for row in cells]
+        widths = [max([len(n), *(len(r[i]) for r in shown)]) for i, n in enumerate(names)]
+        print(" | ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip())
+        print("-+-".join("-" * w for w in widths))
+        for row in shown:
+            print(" | ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
 @app.command("bench-service")

@@ -229,6 +229,13 @@ class Districts(_Strict):
     provinces: dict[str, list[District]]
 
 
+class StoreRules(_Strict):
+    local_issuers: list[str]
+    national_heads: list[str]
+    national_words: list[str]
+    merger_day: str
+
+
 _FILES = {
     "chrome": ChromeRules,
     "dateline": DatelineRules,
@@ -242,6 +249,7 @@ _FILES = {
     "locations": LocationRules,
     "gazetteer": Gazetteer,
     "districts": Districts,
+    "store": StoreRules,
 }
 
 
@@ -287,6 +295,7 @@ class Rulebook:
     locations: LocationRules
     gazetteer: Gazetteer
     districts: Districts
+    store: StoreRules
 
     def rule_ids(self) -> set[str]:
         """Every declared rule id, for the test that each has an example."""

@@ -111,7 +111,9 @@ def test_export_parquet(ingested, tmp_path):
     articles = pq.read_table(out / "articles.parquet")
     assert articles.num_rows == 3
     assert articles.schema.field("published_on").type == pa.date32()
-    assert all(json.loads(s) for s in articles.column("source").to_pylist())
+    assert all(dict(s)["path"] for s in articles.column("source").to_pylist())  # a map, not JSON text
+    assert articles.schema.field("authors").type == pa.list_(pa.string())
+    assert articles.schema.field("published_at").type == pa.timestamp("us", tz="+07:00")
     assert pq.read_table(out / "mentions.parquet").num_rows > 0
     dates = pq.read_table(out / "article_dates.parquet")
     assert dates.schema.field("year_inferred").type == pa.bool_()

@@ -9,7 +9,7 @@ import pytest
 MODULES = [
     "extractor", "extractor.api", "extractor.pipeline", "extractor.layout.dateline", "extractor.layout.byline", "extractor.numbers",
     "extractor.text.normalize", "extractor.input.decode", "extractor.resolve.names", "extractor.resolve.documents",
-    "extractor.patterns", "extractor.spacy_doc",
+    "extractor.patterns", "extractor.spacy_doc", "extractor.store.identity",
     "extractor.extractors.dates", "extractor.extractors.documents", "extractor.extractors.awards",
     "extractor.extractors.organizations", "extractor.extractors.people", "extractor.extractors.locations",
 ]

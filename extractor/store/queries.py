@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Column, ColumnElement, Connection, Table, distinct, exists, func, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, distinct, exists, func, or_, select
 
 from . import schema as s
 from .filters import ArticleQuery
 from .fulltext import matching_articles
-from .keys import document_key, search_key
-from .views import Citation, DocumentView, OrganizationSummary, PersonSummary
+from .identity import published_text
+from .keys import document_key, name_key, search_key
+from .views import (Alias, ArticleRef, AwardGiven, Citation, DocumentIssued, DocumentView, OrganizationSummary,
+                    OrganizationView, PersonRef, PersonSummary, PersonView, TitlesAt)
 
-_DOCUMENT_FIELDS = ("type", "type_code", "serial", "year", "issuer_code", "issuer_code_expanded", "issued_on", "issuer",
-                    "title")
 
 
 def article_pks(connection: Connection, filters: ArticleQuery, after: int | None, limit: int) -> list[int]:
@@ -65,8 +65,7 @@ def _conditions(dialect: str, f: ArticleQuery) -> list[ColumnElement[bool]]:
         out.append(_linked_to(s.article_locations.c.location_pk, s.locations,
                               s.locations.c.search_key == search_key(f.location)))
     if f.document:
-        out.append(_linked_to(s.article_documents.c.document_pk, s.documents,
-                              s.documents.c.key == document_key(f.document)))
+        out.append(_linked_to(s.article_documents.c.document_pk, s.documents, _keyed(document_key(f.document))))
     if f.award_kind:
         out.append(exists().where(s.awards.c.article_pk == article.pk, s.awards.c.award_kind == f.award_kind))
     if f.published_from:
@@ -85,6 +84,14 @@ def _conditions(dialect: str, f: ArticleQuery) -> list[ColumnElement[bool]]:
     return out
 
 
+def _keyed(key: str) -> ColumnElement[bool]:
+    """Documents of a symbol key: the symbol itself, the same local symbol of any province
+    ("…@province"), or a bare number of any article ("…#article")."""
+    key_column = s.documents.c.key
+    return or_(key_column == key, key_column.startswith(f"{key}@", autoescape=True),
+               key_column.startswith(f"{key}#", autoescape=True))
+
+
 def _linked_to(entity_pk: Column[int], entity: Table, condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """The article has a link row (in the table of `entity_pk`) to an `entity` meeting the condition."""
     linked = select(entity_pk.table.c.article_pk).join(entity, entity.c.pk == entity_pk).where(condition)
@@ -92,13 +99,16 @@ def _linked_to(entity_pk: Column[int], entity: Table, condition: ColumnElement[b
 
 
 def document_view(connection: Connection, number: str) -> DocumentView | None:
+    """The document a number names; of several (a local symbol in several provinces), the most cited."""
     document = connection.execute(
-        select(s.documents).where(s.documents.c.key == document_key(number))).mappings().first()
+        select(s.documents).where(_keyed(document_key(number)))
+        .order_by(s.documents.c.citations.desc(), s.documents.c.pk).limit(1)).mappings().first()
     if document is None:
         return None
     cited, article = s.article_documents, s.articles
     rows = connection.execute(
-        select(cited, article.c.id, article.c.title.label("article_title"), article.c.published_at, article.c.source)
+        select(cited, article.c.id, article.c.title.label("article_title"), article.c.published_at,
+               article.c.published_precision, article.c.source)
         .join(article, article.c.pk == cited.c.article_pk)
         .where(cited.c.document_pk == document["pk"])
         .order_by(cited.c.article_pk, cited.c.ord)).mappings().all()
@@ -109,11 +119,20 @@ def document_view(connection: Connection, number: str) -> DocumentView | None:
             .order_by(s.mentions.c.article_pk, s.mentions.c.entity_ord, s.mentions.c.ord)).mappings():
         mentions[(m["article_pk"], m["entity_ord"])].append(
             {"text": m["text"], "start": m["start"], "end": m["end"], "rule": m["rule"]})
-    citations = [Citation(article_id=r["id"], title=r["article_title"], published_at=r["published_at"],
-                          source=r["source"], number=r["number"], issued_on=r["issued_on"], issuer=r["issuer"],
+    citations = [Citation(article_id=r["id"], title=r["article_title"],
+                          published_at=published_text(r["published_at"], r["published_precision"]),
+                          source=r["source"], number=r["number"], issued_on=_iso(r["issued_on"]), issuer=r["issuer"],
                           subject=r["title"], mentions=mentions[(r["article_pk"], r["ord"])]) for r in rows]
-    merged = {field: next((r[field] for r in rows if r[field] is not None), None) for field in _DOCUMENT_FIELDS}
-    return DocumentView(key=document["key"], number=document["number"], **merged, citations=citations)
+    return DocumentView(key=document["key"], number=document["number"], province=document["province"],
+                        type=document["type"], type_code=document["type_code"], serial=document["serial"],
+                        year=document["year"], issuer_code=document["issuer_code"],
+                        issuer_code_expanded=document["issuer_code_expanded"], issued_on=_iso(document["issued_on"]),
+                        issuer=document["issuer"], title=document["subject"],
+                        disagreements=document["disagreements"] or {}, citations=citations)
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def people_summaries(connection: Connection, q: str | None, limit: int) -> list[PersonSummary]:
@@ -156,3 +175,79 @@ def _most_named(connection: Connection, entity: Table, link: Table, entity_pk, q
     if q and (key := search_key(q)):
         statement = statement.where(entity.c.search_key.contains(key, autoescape=True))
     return [tuple(row) for row in connection.execute(statement)]
+
+
+def _entity_by_key(connection: Connection, table: Table, link_column: Column, key: str) -> tuple[dict | None, list[str]]:
+    """The entity a key names: the stored key itself, else a name (of several namesakes, the most
+    named); and the keys of the other namesakes."""
+    exact = connection.execute(select(table).where(table.c.name_key == key)).mappings().first()
+    folded = name_key(key.split("@", 1)[0])
+    articles = func.count(distinct(link_column.table.c.article_pk))
+    candidates = connection.execute(
+        select(table, articles.label("articles")).outerjoin(link_column.table, link_column == table.c.pk)
+        .where(or_(table.c.name_key == folded, table.c.name_key.startswith(f"{folded}@", autoescape=True)))
+        .group_by(*table.c).order_by(articles.desc(), table.c.pk)).mappings().all()
+    chosen = dict(exact) if exact else (dict(candidates[0]) if candidates else None)
+    if chosen is None:
+        return None, []
+    return chosen, [c["name_key"] for c in candidates if c["pk"] != chosen["pk"]]
+
+
+def organization_view(connection: Connection, key: str, limit: int = 100) -> OrganizationView | None:
+    org, _ = _entity_by_key(connection, s.organizations, s.article_organizations.c.organization_pk, key)
+    if org is None:
+        alias = connection.execute(select(s.organization_aliases.c.organization_pk)
+                                   .where(s.organization_aliases.c.alias_key == name_key(key))
+                                   .order_by(s.organization_aliases.c.organization_pk).limit(1)).scalar()
+        if alias is None:
+            return None
+        org = dict(connection.execute(select(s.organizations).where(s.organizations.c.pk == alias)).mappings().one())
+    pk, a = org["pk"], s.articles.c
+    aliases = [Alias(alias=r.alias, kind=r.kind) for r in connection.execute(
+        select(s.organization_aliases).where(s.organization_aliases.c.organization_pk == pk)
+        .order_by(s.organization_aliases.c.alias_key))]
+    link = s.article_organizations
+    linked = select(link.c.article_pk).where(link.c.organization_pk == pk)
+    count = connection.execute(select(func.count(distinct(link.c.article_pk))).where(link.c.organization_pk == pk)).scalar()
+    articles = [ArticleRef(id=r.id, title=r.title, published_on=_iso(r.published_on)) for r in connection.execute(
+        select(a.id, a.title, a.published_on).where(a.pk.in_(linked))
+        .order_by(a.published_on.desc().nulls_last(), a.pk.desc()).limit(limit))]
+    aw, pos = s.awards.c, s.positions
+    given = connection.execute(
+        select(a.id, aw.award, aw.award_kind, aw.recipients, aw.conferred_on, aw.conferred_on_source,
+               pos.c.name.label("position"))
+        .join(s.articles, a.pk == aw.article_pk).outerjoin(pos, pos.c.pk == aw.giver_position_pk)
+        .where(or_(aw.giver_organization_pk == pk, pos.c.organization_pk == pk))
+        .order_by(aw.conferred_on.desc().nulls_last(), aw.article_pk, aw.ord).limit(limit))
+    awards = [AwardGiven(article_id=r.id, award=r.award, award_kind=r.award_kind, recipients=r.recipients,
+                         conferred_on=_iso(r.conferred_on), conferred_on_source=r.conferred_on_source,
+                         position=r.position) for r in given]
+    names = [org["name"], *(x.alias for x in aliases)]
+    d = s.documents.c
+    documents = [DocumentIssued(key=r.key, number=r.number, type=r.type, issued_on=_iso(r.issued_on),
+                                citations=r.citations) for r in connection.execute(
+        select(d.key, d.number, d.type, d.issued_on, d.citations).where(d.issuer.in_(names))
+        .order_by(d.issued_on.desc().nulls_last(), d.key).limit(limit))]
+    ap, pe = s.article_people, s.people
+    person_articles = func.count(distinct(ap.c.article_pk))
+    people = [PersonRef(key=r.name_key, name=r.name, articles=r.articles) for r in connection.execute(
+        select(pe.c.name_key, pe.c.name, person_articles.label("articles")).join(ap, ap.c.person_pk == pe.c.pk)
+        .where(ap.c.organization.in_(names)).group_by(pe.c.pk, pe.c.name_key, pe.c.name)
+        .order_by(person_articles.desc(), pe.c.name).limit(limit))]
+    return OrganizationView(key=org["name_key"], name=org["name"], province=org["province"],
+                            province_current=org["province_current"], aliases=aliases, article_count=count,
+                            articles=articles, awards_given=awards, documents_issued=documents, people=people)
+
+
+def person_view(connection: Connection, key: str) -> PersonView | None:
+    person, namesakes = _entity_by_key(connection, s.people, s.article_people.c.person_pk, key)
+    if person is None:
+        return None
+    ap, a = s.article_people.c, s.articles.c
+    rows = connection.execute(
+        select(a.id, a.published_on, ap.titles, ap.organization).join(s.articles, a.pk == ap.article_pk)
+        .where(ap.person_pk == person["pk"]).order_by(a.published_on.nulls_last(), a.pk, ap.ord))
+    titles = [TitlesAt(published_on=_iso(r.published_on), article_id=r.id, titles=r.titles,
+                       organization=r.organization) for r in rows]
+    return PersonView(key=person["name_key"], name=person["name"], province=person["province"],
+                      province_current=person["province_current"], namesakes=namesakes, titles=titles)

@@ -5,6 +5,7 @@ record names them, so a row becomes a field dict with one zip.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -13,9 +14,10 @@ from sqlalchemy import Connection, LargeBinary, Select, Table, cast, func, selec
 
 from ..record import Record
 from . import schema as s
+from .identity import published_text
 
 _ARTICLE = select(s.articles.c.pk, s.articles.c.id, s.articles.c.schema_version, s.articles.c.title,
-                  s.articles.c.published_at, s.articles.c.source, s.articles.c.authors, s.articles.c.text,
+                  s.articles.c.published_at, s.articles.c.published_precision, s.articles.c.source, s.articles.c.authors, s.articles.c.text,
                   s.articles.c.encoding, s.articles.c.rules_version)
 _MENTIONS = select(s.mentions.c.article_pk, s.mentions.c.family, s.mentions.c.entity_ord,
                    s.mentions.c.text, s.mentions.c.start, s.mentions.c.end, s.mentions.c.rule)
@@ -30,10 +32,12 @@ _FAMILIES = {
     "locations": select(s.article_locations.c.article_pk, s.article_locations.c.ord, s.locations.c.name,
                         s.locations.c.kind, s.article_locations.c.current)
     .join(s.locations, s.locations.c.pk == s.article_locations.c.location_pk),
-    "documents": select(*(c for c in s.article_documents.c if c.name != "document_pk")),
+    "documents": select(*(c for c in s.article_documents.c if c.name not in ("document_pk", "province_current"))),
 }
+#: Award columns the store adds to the record's (migration 0004).
+_AWARD_LINKS = ("giver_match", "giver_organization_pk", "giver_position_pk", "conferred_on", "conferred_on_source")
 _DATES = select(*(c for c in s.article_dates.c if c.name not in ("ord", "first_day", "last_day")))
-_AWARDS = select(*(c for c in s.awards.c if c.name != "ord"))
+_AWARDS = select(*(c for c in s.awards.c if c.name not in ("ord", *_AWARD_LINKS)))
 
 
 def load_records(connection: Connection, article_pks: Sequence[int], reviewed: bool = True) -> list[Record]:
@@ -80,6 +84,8 @@ def _stored(connection: Connection, article_pks: Sequence[int], reviewed: bool) 
 def _rebuild_records(connection: Connection, pks: list[int]) -> list[Record]:
     """Records rebuilt from the normalised tables, for rows stored before migration 0002."""
     articles = {key[0]: fields[0] for key, fields in _by_key(connection, _ARTICLE, s.articles, pks, 1).items()}
+    for article in articles.values():  # the record's ISO text back from the typed column
+        article["published_at"] = published_text(article["published_at"], article.pop("published_precision"))
     mentions = _by_key(connection, _MENTIONS, s.mentions, pks, 3)
     families: dict[str, dict[tuple, list[dict[str, Any]]]] = {}
     for family, statement in _FAMILIES.items():
@@ -87,6 +93,8 @@ def _rebuild_records(connection: Connection, pks: list[int]) -> list[Record]:
         for (article_pk,), rows in entities.items():
             for row in rows:
                 row["mentions"] = mentions.get((article_pk, family, row.pop("ord")), [])
+                if isinstance(row.get("issued_on"), dt.date):
+                    row["issued_on"] = row["issued_on"].isoformat()
         families[family] = entities
     dates = _by_key(connection, _DATES, s.article_dates, pks, 1)
     awards = _by_key(connection, _AWARDS, s.awards, pks, 1)

@@ -16,7 +16,7 @@ from .filters import ArticleQuery, decode_cursor, encode_cursor
 from . import reviews
 from .reader import load_record_json, load_records
 from .schema import articles
-from .views import DocumentView, OrganizationSummary, PersonSummary
+from .views import DocumentView, OrganizationSummary, OrganizationView, PersonSummary, PersonView
 from .writer import PreparedRecord, insert_prepared, insert_record, prepare_record
 
 #: The store when no database URL is given: a SQLite file in the working folder.
@@ -142,6 +142,16 @@ class Store:
         """Organisations whose name contains `q` (case and diacritics ignored), most-named first."""
         with self._connection() as connection:
             return queries.organization_summaries(connection, q, limit)
+
+    def organization(self, key: str) -> OrganizationView | None:
+        """An organisation by key, name or alias: its articles, awards given, documents issued, people."""
+        with self._connection() as connection:
+            return queries.organization_view(connection, key)
+
+    def person(self, key: str) -> PersonView | None:
+        """A person by key or name (of namesakes, the most named): their titles over time."""
+        with self._connection() as connection:
+            return queries.person_view(connection, key)
 
     def iter_records(self, batch: int = 200) -> Iterator[Record]:
         """Every stored record in storage order, a batch per query."""

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ...record import Record
-from ...store import ArticleQuery, DocumentView
+from ...store import ArticleQuery, DocumentView, OrganizationView, PersonView
 from ..bodies import ArticleIn, ArticlePage, ArticlePageQuery, Organizations, People
 from ..dependencies import StoreDep, read_access, write_access
 from ..problems import ProblemError, problems
@@ -69,3 +69,26 @@ async def list_organizations(store: StoreDep, q: Annotated[str | None, Query(des
                              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
     """Organisations named in stored articles, most-named first (case and diacritics ignored)."""
     return json_response(Organizations(items=await store.organizations(q, limit)))
+
+
+@router.get("/v1/organizations/{key:path}", dependencies=reads, response_model=OrganizationView,
+            responses=problems(401, 403, 404, 503))
+async def get_organization(key: str, store: StoreDep) -> Response:
+    """An organisation by key, name or alias: its articles, the awards it gave (itself or through its
+    positions), the documents it issued and the people whose titles name it. The records name no
+    recipients of awards, so awards received cannot be told."""
+    organization = await store.organization(key)
+    if organization is None:
+        raise ProblemError(404, f"no stored article names an organisation {key!r}", "organization-not-found")
+    return json_response(organization)
+
+
+@router.get("/v1/people/{key:path}", dependencies=reads, response_model=PersonView,
+            responses=problems(401, 403, 404, 503))
+async def get_person(key: str, store: StoreDep) -> Response:
+    """A person by key or name (of namesakes in several provinces, the most named; the others are
+    listed): their titles over time."""
+    person = await store.person(key)
+    if person is None:
+        raise ProblemError(404, f"no stored article names a person {key!r}", "person-not-found")
+    return json_response(person)

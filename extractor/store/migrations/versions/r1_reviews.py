@@ -3,7 +3,7 @@
 Only new tables: the machine record's rows are untouched (extractor/store/review_tables.py).
 
 Revision ID: r1_reviews
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-06
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "r1_reviews"
-down_revision: Union[str, Sequence[str], None] = "0003"
+down_revision: Union[str, Sequence[str], None] = "0005"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
