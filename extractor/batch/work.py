@@ -18,7 +18,7 @@ from ..api import extract
 from ..errors import ExtractionError
 from ..options import ExtractOptions
 from ..record import Record
-from ..store.writer import PreparedRecord, prepare_record
+from ..store.writer import PreparedRecord, UnstorableRecord, prepare_record
 from .inputs import Item, Unreadable
 
 if TYPE_CHECKING:
@@ -102,7 +102,11 @@ def process_item(item: Item, options: ExtractOptions, store_url: str | None = No
     if store_url:
         return _store(item, record, store_url)
     record_json = record.model_dump_json()  # one string, shared by both (pickled once)
-    return Extracted(item.key, record.id, record_json, prepare_record(record, record_json) if prepare else None)
+    try:
+        prepared = prepare_record(record, record_json) if prepare else None
+    except UnstorableRecord as e:  # the store would refuse it: a failure of this article alone
+        return Failed(item.key, STORE_REFUSED, str(e), item.source)
+    return Extracted(item.key, record.id, record_json, prepared)
 
 
 def process_chunk(items: list[Item], options: ExtractOptions, store_url: str | None = None,

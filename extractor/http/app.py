@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from .. import __version__
 from ..store import open_store
 from .limits import BodySizeLimit
-from .problems import install_problem_handlers
+from .problems import UnexpectedErrors, install_problem_handlers
 from .processes import ExtractionProcesses
 from .routes import extract, operations, store
 from .settings import Settings
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "from Vietnamese public-sector and trade-union news.")
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(UnexpectedErrors)  # outermost of ours: whatever fails inside gets a problem
     install_problem_handlers(app)
     for routes in (extract, store, operations):
         app.include_router(routes.router)

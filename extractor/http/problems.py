@@ -1,6 +1,7 @@
 """RFC 9457 problem details: every error the service answers with, and the handlers that make them."""
 from __future__ import annotations
 
+import logging
 import re
 from http import HTTPStatus
 from typing import Any
@@ -10,12 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_serializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import ExtractionError
-from ..store import InvalidCursor, StoreUnavailable
+from ..store import InvalidCursor, StoreUnavailable, UnstorableRecord
 from .processes import WorkerFailed
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("vnextract.http")
 
 
 class Problem(BaseModel):
@@ -100,6 +103,39 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(make_problem(503, "the store is unavailable; try again later", request.url.path,
                                              "store-unavailable"))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, e: Exception) -> JSONResponse:
-        return problem_response(make_problem(500, "the server failed to handle the request", request.url.path))
+    @app.exception_handler(UnstorableRecord)
+    async def _unstorable(request: Request, e: UnstorableRecord) -> JSONResponse:
+        return problem_response(make_problem(422, str(e), request.url.path, "unstorable-record"))
+
+
+class UnexpectedErrors:
+    """A 500 problem for an exception no handler knows, logged with its traceback, on a connection
+    that stays open.
+
+    Starlette's own last-resort handler answers too, but then re-raises, and uvicorn closes the
+    connection of a request whose app raised: the client's next request on it fails as well.
+    This middleware sits inside that one and does not re-raise.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            logger.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            if started:  # half a response is out: nothing to do but let the server close the connection
+                raise
+            await problem_response(make_problem(500, "the server failed to handle the request", scope["path"]))(
+                scope, receive, send)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,13 @@ from .keys import document_key, name_key, name_search_key, search_key
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 Row = dict[str, Any]
+#: A NUL in the record's JSON: an escaped U+0000 not itself preceded by an escaping backslash.
+_NUL_IN_JSON = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class UnstorableRecord(ValueError):
+    """A record holding what the store cannot keep on every backend alike (a NUL character:
+    PostgreSQL text cannot hold one). Refused on SQLite too, so both stores hold the same articles."""
 
 
 @dataclass
@@ -53,10 +61,16 @@ _OWN_TABLES = (s.article_search, s.mentions, s.article_dates, s.awards)
 
 
 def prepare_record(record: Record, record_json: str | None = None) -> PreparedRecord:
-    """The record's rows; `record_json`, its JSON when the caller has made it already."""
+    """The record's rows; `record_json`, its JSON when the caller has made it already.
+
+    Raises `UnstorableRecord` for a record holding a NUL character."""
+    record_json = record_json or record.model_dump_json()
+    if _NUL_IN_JSON.search(record_json):
+        raise UnstorableRecord(f"the article {record.id} holds a NUL character (U+0000), which the store cannot "
+                               "keep; remove it and send the article again")
     article = {**record.model_dump(include={"id", "schema_version", "title", "published_at", "source", "authors",
                                             "text", "encoding", "rules_version"}),
-               "published_on": _day(record.published_at), "record_json": record_json or record.model_dump_json()}
+               "published_on": _day(record.published_at), "record_json": record_json}
     entities = {
         "people": [({"name_key": name_key(p.name), "name": p.name, "search_key": name_search_key(p.name)},
                     {"ord": i, "titles": p.titles, "organization": p.organization})

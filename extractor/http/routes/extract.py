@@ -10,7 +10,7 @@ from ...record import Record
 from ...tags import TaggedPost
 from ..bodies import ArticleIn, BatchIn, BatchItem, BatchOut
 from ..dependencies import read_access
-from ..problems import extraction_problem, problems
+from ..problems import ProblemError, extraction_problem, make_problem, problems
 from ..responses import json_response
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["extract"])
@@ -27,10 +27,13 @@ async def extract_batch(batch: BatchIn, request: Request) -> Response:
     """The records of up to 100 articles, extracted in parallel; an article that fails gets a
     problem in its place."""
     async def one(i: int, article: ArticleIn) -> BatchItem:
+        instance = f"{request.url.path}#/articles/{i}"
         try:
             return BatchItem(record=await request.app.state.extractor.record(article.payload()))
         except ExtractionError as e:
-            return BatchItem(problem=extraction_problem(e, f"{request.url.path}#/articles/{i}"))
+            return BatchItem(problem=extraction_problem(e, instance))
+        except ProblemError as e:
+            return BatchItem(problem=make_problem(e.status, e.detail, instance, e.kind, e.title))
 
     return json_response(BatchOut(results=await asyncio.gather(*(one(i, a) for i, a in enumerate(batch.articles)))))
 

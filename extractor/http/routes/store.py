@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ...record import Record
 from ...store import ArticleQuery, DocumentView
+from ...store.filters import SearchTerm
 from ..bodies import ArticleIn, ArticlePage, ArticlePageQuery, Organizations, People
 from ..dependencies import StoreDep, read_access, write_access
 from ..problems import ProblemError, problems
@@ -57,7 +58,7 @@ async def get_document(number: str, store: StoreDep) -> Response:
 
 
 @router.get("/v1/people", dependencies=reads, response_model=People, responses=problems(401, 403, 422, 503))
-async def list_people(store: StoreDep, q: Annotated[str | None, Query(description="Part of the name")] = None,
+async def list_people(store: StoreDep, q: Annotated[SearchTerm | None, Query(description="Part of the name")] = None,
                       limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
     """People named in stored articles, most-named first, with their titles (case and diacritics ignored)."""
     return json_response(People(items=await store.people(q, limit)))
@@ -65,7 +66,7 @@ async def list_people(store: StoreDep, q: Annotated[str | None, Query(descriptio
 
 @router.get("/v1/organizations", dependencies=reads, response_model=Organizations,
             responses=problems(401, 403, 422, 503))
-async def list_organizations(store: StoreDep, q: Annotated[str | None, Query(description="Part of the name")] = None,
+async def list_organizations(store: StoreDep, q: Annotated[SearchTerm | None, Query(description="Part of the name")] = None,
                              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
     """Organisations named in stored articles, most-named first (case and diacritics ignored)."""
     return json_response(Organizations(items=await store.organizations(q, limit)))
