@@ -2,6 +2,7 @@
 problem handlers, limits and routes."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..store import open_store
+from .dependencies import document_optional_keys
 from .limits import BodySizeLimit
 from .problems import UnexpectedErrors, install_problem_handlers
 from .processes import ExtractionProcesses
@@ -40,9 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Structured records (dates, documents, awards, people, organisations, places) "
                               "from Vietnamese public-sector and trade-union news.")
     app.state.settings = settings
+    app.state.anonymous_extractions = Counter()  # client address -> extractions running without a key
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(UnexpectedErrors)  # outermost of ours: whatever fails inside gets a problem
     install_problem_handlers(app)
-    for routes in (extract, store, operations):
-        app.include_router(routes.router)
+    routers = [routes.router for routes in (extract, store, operations)]
+    for router in routers:
+        app.include_router(router)
+    document_optional_keys(app, settings, routers)
     return app

@@ -19,7 +19,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 class ArticleIn(BaseModel):
     """One article: its plain text or its HTML page, and what the caller knows about it."""
 
-    model_config = ConfigDict(extra="forbid")
+    # exactly one of `text` and `html`, said in the schema as the validator below enforces it
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [
+        {"required": ["text"], "properties": {"text": {"type": "string"}, "html": {"type": "null"}}},
+        {"required": ["html"], "properties": {"html": {"type": "string"}, "text": {"type": "null"}}},
+    ]})
 
     text: str | None = Field(None, description="The article as plain text; offsets point into it")
     html: str | None = Field(None, description="The article's HTML page; offsets point into the record's `text`")

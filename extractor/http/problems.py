@@ -40,9 +40,10 @@ class Problem(BaseModel):
 class ProblemError(Exception):
     """Raised by routes and dependencies; rendered as a problem response."""
 
-    def __init__(self, status: int, detail: str, kind: str | None = None, title: str | None = None):
+    def __init__(self, status: int, detail: str, kind: str | None = None, title: str | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(detail)
-        self.status, self.detail, self.kind, self.title = status, detail, kind, title
+        self.status, self.detail, self.kind, self.title, self.headers = status, detail, kind, title, headers or {}
 
 
 def make_problem(status: int, detail: str, instance: str | None, kind: str | None = None,
@@ -65,15 +66,17 @@ def extraction_problem(e: ExtractionError, instance: str) -> Problem:
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the problems a route can answer with."""
+    """OpenAPI entries for the problems a route can answer with (500 too: any route can fail)."""
     return {status: {"model": Problem, "description": HTTPStatus(status).phrase,
-                     "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+                     "content": {PROBLEM_MEDIA_TYPE: {}}} for status in (*statuses, 500)}
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, e: ProblemError) -> JSONResponse:
-        return problem_response(make_problem(e.status, e.detail, request.url.path, e.kind, e.title))
+        response = problem_response(make_problem(e.status, e.detail, request.url.path, e.kind, e.title))
+        response.headers.update(e.headers)
+        return response
 
     @app.exception_handler(ExtractionError)
     async def _extraction(request: Request, e: ExtractionError) -> JSONResponse:
@@ -88,7 +91,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, e: StarletteHTTPException) -> JSONResponse:
-        return problem_response(make_problem(e.status_code, str(e.detail), request.url.path))
+        response = problem_response(make_problem(e.status_code, str(e.detail), request.url.path))
+        response.headers.update(e.headers or {})
+        if e.status_code == 405:  # Starlette's Allow names the methods of one route of the path, not all
+            response.headers["Allow"] = ", ".join(sorted(_allowed_methods(request.app.router.routes, request.url.path)))
+        return response
 
     @app.exception_handler(InvalidCursor)
     async def _cursor(request: Request, e: InvalidCursor) -> JSONResponse:
@@ -106,6 +113,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnstorableRecord)
     async def _unstorable(request: Request, e: UnstorableRecord) -> JSONResponse:
         return problem_response(make_problem(422, str(e), request.url.path, "unstorable-record"))
+
+
+def _allowed_methods(routes: list, path: str) -> set[str]:
+    """The methods of every route matching the path (FastAPI keeps an included router whole, as one route)."""
+    methods: set[str] = set()
+    for route in routes:
+        if (included := getattr(route, "original_router", None)) is not None:
+            methods |= _allowed_methods(included.routes, path)
+        elif getattr(route, "methods", None) and route.path_regex.match(path):
+            methods |= route.methods
+    return methods
 
 
 class UnexpectedErrors:

@@ -23,6 +23,8 @@ class InvalidCursor(ValueError):
 #: pattern over 50,000 bytes ("pattern too complex"), so a longer term must be refused before it.
 MAX_TERM = 500
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab and line ends
+#: The same, as a JSON-schema pattern for the OpenAPI document (the validator gives the clearer message).
+_NO_CONTROLS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -42,7 +44,8 @@ def _iso_day(value: Any) -> Any:
 
 #: A search term or name filter as a client may send it: at most MAX_TERM characters, no NUL or other
 #: control character (tabs and line ends are spaces to a search).
-SearchTerm = Annotated[str, Field(max_length=MAX_TERM), AfterValidator(_printable)]
+SearchTerm = Annotated[str, Field(max_length=MAX_TERM, json_schema_extra={"pattern": _NO_CONTROLS}),
+                       AfterValidator(_printable)]
 #: A calendar day, written YYYY-MM-DD (nothing else is read as a day).
 Day = Annotated[dt.date, BeforeValidator(_iso_day)]
 

@@ -20,7 +20,7 @@ reads = [Depends(read_access)]
 
 @router.post("/v1/articles", status_code=201, dependencies=[Depends(write_access)], response_model=Record,
              responses={200: {"model": Record, "description": "Stored already; the stored record"},
-                        **problems(401, 403, 413, 415, 422, 503)})
+                        **problems(400, 401, 403, 408, 413, 415, 422, 503)})
 async def store_article(article: ArticleIn, store: StoreDep, request: Request) -> Response:
     """Extract and store an article: 201 when new, 200 when the same article is stored already."""
     record = await request.app.state.extractor.record(article.payload())
