@@ -115,6 +115,10 @@ def bench(paths: Annotated[Optional[list[Path]], typer.Argument(help="Articles o
         print(f"ratio (CPU time): {r['ratio']}x")
 
 
+#: Exit code of a batch stopped because its store went out of reach (sysexits' EX_TEMPFAIL: try again).
+STORE_LOST = 75
+
+
 @app.command()
 def batch(inputs: Annotated[list[Path], typer.Argument(help="Articles, folders, .jsonl, .zip, .tar.gz and WARC files")],
           out: Annotated[str, typer.Option("--out", help="A database URL (the store), a .jsonl file or a Parquet folder")],
@@ -124,11 +128,14 @@ def batch(inputs: Annotated[list[Path], typer.Argument(help="Articles, folders, 
           ledger: Annotated[Optional[Path], typer.Option(help="Ledger of finished sources (default: beside the target)")] = None,
           errors: Annotated[Optional[Path], typer.Option(help="Errors file, JSONL (default: beside the target)")] = None,
           text: Annotated[bool, typer.Option("--text/--no-text", help="Include the article text in each record")] = True,
-          flush_every: Annotated[int, typer.Option(help="Results per checkpoint at most")] = 200) -> None:
+          flush_every: Annotated[int, typer.Option(help="Results per checkpoint at most")] = 200,
+          store_retry_seconds: Annotated[float, typer.Option(
+              help="How long to retry a store that went out of reach before stopping (exit code 75)")] = 60.0) -> None:
     """Extract every article into the store, JSONL or Parquet. Run the same command again to resume."""
     from .batch import BatchSettings, run_batch
     from .batch.dask_runner import LOCAL
     from .options import ExtractOptions
+    from .store import StoreUnavailable
 
     if dask is not None and dask != LOCAL:
         raise typer.BadParameter(f"--dask takes '{LOCAL}'; use --scheduler for a cluster")
@@ -136,8 +143,13 @@ def batch(inputs: Annotated[list[Path], typer.Argument(help="Articles, folders, 
         raise typer.BadParameter("give --dask local or --scheduler, not both")
     settings = BatchSettings(inputs=inputs, out=out, jobs=jobs or os.cpu_count() or 1, dask=scheduler or dask,
                              ledger=ledger, errors=errors, options=ExtractOptions(include_text=text),
-                             flush_every=flush_every)
-    tally = run_batch(settings)
+                             flush_every=flush_every, store_retry_seconds=store_retry_seconds)
+    try:
+        tally = run_batch(settings)
+    except StoreUnavailable as e:
+        # one plain line, no traceback: nothing is lost, and the same command carries on where this stopped
+        print(f"vnextract batch: stopped: {e}. Run the same command again to resume.", file=sys.stderr)
+        raise typer.Exit(STORE_LOST) from None
     print(tally.summary())
     if tally.failed:
         print(f"failures are listed in {settings.errors_path}", file=sys.stderr)

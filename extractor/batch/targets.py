@@ -18,7 +18,7 @@ import orjson
 
 from ..record import Record
 from .durable import AppendOnlyJsonl, fsync_path
-from .work import Extracted
+from .work import STORE_RETRY_SECONDS, Extracted, lost_store, with_store_retries
 
 
 class Target(Protocol):
@@ -41,10 +41,10 @@ def workers_write(out: str) -> bool:
     return is_database_url(out) and not out.lower().startswith("sqlite")
 
 
-def open_target(out: str) -> Target:
+def open_target(out: str, retry_seconds: float = STORE_RETRY_SECONDS) -> Target:
     """The target the run writes (not for `workers_write` targets)."""
     if is_database_url(out):
-        return StoreTarget(out)
+        return StoreTarget(out, retry_seconds)
     if is_jsonl(out):
         return JsonlTarget(Path(out))
     return ParquetTarget(Path(out))
@@ -132,13 +132,14 @@ class ParquetTarget:
 class StoreTarget:
     """The project's store, written by the run: put() is transactional and idempotent by id."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, retry_seconds: float = STORE_RETRY_SECONDS):
         from ..store import open_store
 
-        self.store = open_store(url)
+        self.retry_seconds = retry_seconds
+        self.store = with_store_retries(lambda: open_store(url), retry_seconds)
 
     def write(self, records: list[Extracted]) -> int:
-        return sum(put_records(self.store, records))
+        return sum(with_store_retries(lambda: put_records(self.store, records), self.retry_seconds))
 
     def close(self) -> None:
         self.store.close()
@@ -148,20 +149,16 @@ def put_records(store, records: list[Extracted]) -> list[bool]:
     """`store.put_many` (one transaction for the lot: SQLite commits are the cost of a bulk run),
     of the records as the workers prepared them; one put per record when the lot is refused, so
     that one bad record fails alone."""
-    from sqlalchemy.exc import OperationalError
-
-    from ..store import StoreUnavailable
-
     try:
         return store.put_many([r.prepared or Record.model_validate_json(r.record_json) for r in records])
-    except (StoreUnavailable, OperationalError):
-        raise
-    except Exception:
+    except Exception as e:
+        if lost_store(e):
+            raise
         return [store.put(Record.model_validate_json(r.record_json)) for r in records]
 
 
-def check_store(url: str) -> None:
+def check_store(url: str, retry_seconds: float = STORE_RETRY_SECONDS) -> None:
     """Open the store once before the workers do: its tables are created, and a bad URL fails the run at once."""
     from ..store import open_store
 
-    open_store(url).close()
+    with_store_retries(lambda: open_store(url), retry_seconds).close()

@@ -8,11 +8,13 @@ extraction ran is what lets the store scale with the workers (targets.workers_wr
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from ..api import extract
 from ..errors import ExtractionError
@@ -23,6 +25,11 @@ from .inputs import Item, Unreadable
 
 if TYPE_CHECKING:
     from ..store import Store
+
+T = TypeVar("T")
+#: Seconds a run keeps retrying a store it lost before it stops (BatchSettings.store_retry_seconds).
+STORE_RETRY_SECONDS = 60.0
+_FIRST_DELAY, _LONGEST_DELAY = 0.5, 8.0
 
 #: Error codes of failures that are not extract()'s own (those are E001...).
 UNREADABLE_SOURCE = "B001"
@@ -72,6 +79,42 @@ def worker_store(url: str) -> Store:
     return open_store(url)
 
 
+def lost_store(e: BaseException) -> bool:
+    """Whether an error means the store's database is out of reach (down, restarting, the network
+    cut, SQLite locked), rather than that it refuses a record."""
+    from ..store import StoreUnavailable
+
+    return (isinstance(e, (StoreUnavailable, OperationalError, InterfaceError))
+            or (isinstance(e, DBAPIError) and e.connection_invalidated))
+
+
+def with_store_retries(call: Callable[[], T], seconds: float = STORE_RETRY_SECONDS) -> T:
+    """`call()`, again after waits of 0.5, 1, 2, 4, 8, 8... seconds while the store is out of reach,
+    for `seconds` at most; then `StoreUnavailable`, which stops the run (the same command resumes it).
+
+    A call is a whole transaction, so a retried one that had in fact committed only finds its
+    records there already (writes are idempotent by record id)."""
+    from ..store import StoreUnavailable
+
+    deadline, delay = time.monotonic() + seconds, _FIRST_DELAY
+    while True:
+        try:
+            return call()
+        except Exception as e:
+            if not lost_store(e):
+                raise
+            if time.monotonic() + delay > deadline:
+                # a plain exception: it crosses process (and Dask) boundaries whatever the driver's are
+                raise StoreUnavailable(f"the store is out of reach ({type(e).__name__}: {_first_line(e)}) "
+                                       f"and did not come back within {seconds:g} s") from None
+        time.sleep(delay)
+        delay = min(delay * 2, _LONGEST_DELAY)
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(getattr(e, "orig", None) or e).strip().splitlines() or [""])[0]
+
+
 def _extract(item: Item, options: ExtractOptions) -> Record | Failed:
     if isinstance(item, Unreadable):
         return Failed(item.key, UNREADABLE_SOURCE, item.reason, item.source)
@@ -83,24 +126,25 @@ def _extract(item: Item, options: ExtractOptions) -> Record | Failed:
         return Failed(item.key, INTERNAL_ERROR, f"{type(e).__name__}: {e}", item.source)
 
 
-def _store(item: Item, record: Record, url: str) -> Stored | Failed:
-    """Put the record; an unreachable or locked database stops the run (to be resumed), a refused record does not."""
-    from ..store import StoreUnavailable
-
+def _store(item: Item, record: Record, url: str, retry_seconds: float) -> Stored | Failed:
+    """Put the record; a database out of reach is retried and then stops the run (to be resumed),
+    a refused record does not."""
     try:
-        return Stored(item.key, record.id, worker_store(url).put(record))
-    except (StoreUnavailable, OperationalError):
-        raise
-    except Exception as e:  # the store refuses this record (a constraint, a value it cannot hold)
+        return Stored(item.key, record.id, with_store_retries(lambda: worker_store(url).put(record), retry_seconds))
+    except Exception as e:
+        if lost_store(e):
+            raise
+        # the store refuses this record (a constraint, a value it cannot hold)
         return Failed(item.key, STORE_REFUSED, f"{type(e).__name__}: {e}", item.source)
 
 
-def process_item(item: Item, options: ExtractOptions, store_url: str | None = None, prepare: bool = False) -> Outcome:
+def process_item(item: Item, options: ExtractOptions, store_url: str | None = None, prepare: bool = False,
+                 retry_seconds: float = STORE_RETRY_SECONDS) -> Outcome:
     record = _extract(item, options)
     if isinstance(record, Failed):
         return record
     if store_url:
-        return _store(item, record, store_url)
+        return _store(item, record, store_url, retry_seconds)
     record_json = record.model_dump_json()  # one string, shared by both (pickled once)
     try:
         prepared = prepare_record(record, record_json) if prepare else None
@@ -110,7 +154,7 @@ def process_item(item: Item, options: ExtractOptions, store_url: str | None = No
 
 
 def process_chunk(items: list[Item], options: ExtractOptions, store_url: str | None = None,
-                  prepare: bool = False) -> list[Outcome]:
+                  prepare: bool = False, retry_seconds: float = STORE_RETRY_SECONDS) -> list[Outcome]:
     """Several articles per task, so that scheduling costs little beside extraction.
 
     With `store_url`, the chunk's records are put into that store here, in one transaction (one
@@ -120,14 +164,14 @@ def process_chunk(items: list[Item], options: ExtractOptions, store_url: str | N
     """
     if not store_url:
         return [process_item(item, options, prepare=prepare) for item in items]
-    from ..store import StoreUnavailable
-
     extracted = [(item, _extract(item, options)) for item in items]
     records = [(item, r) for item, r in extracted if isinstance(r, Record)]
     try:
-        new = dict(zip((id(item) for item, _ in records), worker_store(store_url).put_many([r for _, r in records])))
-    except (StoreUnavailable, OperationalError):
-        raise
-    except Exception:  # the store refuses one of them: find it
-        return [r if isinstance(r, Failed) else _store(item, r, store_url) for item, r in extracted]
+        stored = with_store_retries(lambda: worker_store(store_url).put_many([r for _, r in records]), retry_seconds)
+        new = dict(zip((id(item) for item, _ in records), stored))
+    except Exception as e:
+        if lost_store(e):
+            raise
+        # the store refuses one of them: find it
+        return [r if isinstance(r, Failed) else _store(item, r, store_url, retry_seconds) for item, r in extracted]
     return [r if isinstance(r, Failed) else Stored(item.key, r.id, new[id(item)]) for item, r in extracted]

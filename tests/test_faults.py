@@ -1,0 +1,176 @@
+"""Faults beside kill -9 (test_batch.py): a database that goes away mid-batch and comes back, an
+extraction worker that dies while idle, a slow client (issue 14)."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from extractor import extract
+from extractor.batch.targets import sidecar_path
+from test_batch import finished_keys, postgres_url, variants, write_folder  # noqa: F401 (a fixture)
+
+PG_PORT = 5432
+
+
+class TcpProxy:
+    """A loopback TCP proxy to PostgreSQL that the test can cut (every connection dropped, new ones
+    refused at once) and restore: the database lost as a network or a restart loses it."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.up = True
+        self._loop = asyncio.new_event_loop()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._accept, "127.0.0.1", 0), self._loop).result(10)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _accept(self, client_reader, client_writer) -> None:
+        if not self.up:
+            client_writer.transport.abort()
+            return
+        try:
+            server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            client_writer.transport.abort()
+            return
+        self._writers |= {client_writer, server_writer}
+        await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
+
+    async def _pipe(self, reader, writer) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.transport.abort()
+
+    def cut(self) -> None:
+        def cut_now() -> None:
+            self.up = False
+            for writer in list(self._writers):
+                writer.transport.abort()
+            self._writers.clear()
+
+        self._loop.call_soon_threadsafe(cut_now)
+
+    def restore(self) -> None:
+        self._loop.call_soon_threadsafe(setattr, self, "up", True)
+
+    def close(self) -> None:
+        self.cut()
+        self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def proxy():
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PG_PORT)) != 0 and not os.environ.get("CI"):
+            pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    p = TcpProxy(PG_PORT)
+    yield p
+    p.close()
+
+
+def _through(url: str, proxy: TcpProxy) -> str:
+    return url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/")
+
+
+def _counts(url: str) -> tuple[int, int, int]:
+    """(article rows, distinct ids, mention rows) in the store, read past the proxy."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            return (*c.execute(text("SELECT count(*), count(DISTINCT id) FROM articles")).one(),
+                    c.execute(text("SELECT count(*) FROM mentions")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _expected_mentions(texts: list[str]) -> int:
+    total = 0
+    for record in map(extract, texts):
+        for family in ("people", "organizations", "locations", "documents"):
+            total += sum(len(entity.mentions) for entity in getattr(record, family))
+    return total
+
+
+def _batch(src: Path, out: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "extractor", "batch", str(src), "--out", out, "--jobs", "2", "--flush-every", "4",
+               *extra]
+    return subprocess.Popen(command, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_keys(ledger: Path, keys: int, run: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 90
+    while finished_keys(ledger) < keys:
+        assert run.poll() is None, run.stderr.read()[-2000:]
+        assert time.monotonic() < deadline, "the run made no progress"
+        time.sleep(0.02)
+
+
+def test_a_database_lost_mid_batch_is_waited_for_and_every_article_stored_once(tmp_path, proxy, postgres_url):
+    count = 160
+    texts = variants(count)
+    src = write_folder(tmp_path / "in", texts)
+    out = _through(postgres_url, proxy)
+    ledger = tmp_path / sidecar_path(out, "ledger.sqlite")
+    run = _batch(src, out, tmp_path)
+    _wait_for_keys(ledger, 12, run)
+    proxy.cut()  # every pooled connection of every worker drops; reconnecting fails at once
+    cut_at = finished_keys(ledger)
+    time.sleep(3)
+    assert run.poll() is None, "the run stopped instead of waiting for the store"
+    assert finished_keys(ledger) - cut_at <= 8 * 2 * 32, "work went on with the store away"  # at most what was in flight
+    proxy.restore()
+    stdout, stderr = run.communicate(timeout=180)
+    assert run.returncode == 0, stderr[-2000:]
+    assert cut_at < count, "the store was cut after the run had finished"
+    assert f"done {count}" in stdout and "failed 0" in stdout
+    assert _counts(postgres_url) == (count, count, _expected_mentions(texts))
+    assert "Traceback" not in stderr
+
+
+def test_a_database_gone_for_good_stops_the_run_with_one_line_and_the_same_command_resumes(
+        tmp_path, proxy, postgres_url):
+    count = 120
+    texts = variants(count)
+    src = write_folder(tmp_path / "in", texts)
+    out = _through(postgres_url, proxy)
+    ledger = tmp_path / sidecar_path(out, "ledger.sqlite")
+    run = _batch(src, out, tmp_path, "--store-retry-seconds", "2")
+    _wait_for_keys(ledger, 12, run)
+    proxy.cut()
+    stdout, stderr = run.communicate(timeout=120)
+    assert run.returncode == 75, stderr[-2000:]
+    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith(("progress", "["))]
+    assert len(lines) == 1, stderr[-2000:]
+    assert lines[0].startswith("vnextract batch: stopped: the store is out of reach")
+    assert lines[0].endswith("Run the same command again to resume.")
+    stopped_at = finished_keys(ledger)
+    assert stopped_at < count
+
+    proxy.restore()
+    again = _batch(src, out, tmp_path, "--store-retry-seconds", "2")
+    stdout, stderr = again.communicate(timeout=180)
+    assert again.returncode == 0, stderr[-2000:]
+    assert f"skipped {stopped_at} as already done" in stdout
+    assert _counts(postgres_url) == (count, count, _expected_mentions(texts))
