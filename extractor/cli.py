@@ -200,7 +200,11 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
         os.environ["DATABASE_URL"] = db
     if processes is not None:
         os.environ["VNEXTRACT_EXTRACT_PROCESSES"] = str(processes)
-    uvicorn.run("service:app", host=host, port=port)
+    from .http import Settings
+    from .http.slow_clients import head_timeout_protocol
+
+    # a request's head on the clock as well as its body (extractor/http/slow_clients.py)
+    uvicorn.run("service:app", host=host, port=port, http=head_timeout_protocol(Settings().head_timeout))
 
 
 @app.command()

@@ -95,7 +95,7 @@ def _service(folder: Path, processes: int, startup_seconds: float) -> Iterator[t
     log = (folder / "uvicorn.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "service:app", "--host", LOOPBACK, "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
+         "--http", "extractor.http.slow_clients:HeadTimeoutProtocol", "--log-level", "warning", "--no-access-log"],
         cwd=Path(__file__).resolve().parent.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://{LOOPBACK}:{port}"
     try:

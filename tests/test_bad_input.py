@@ -8,18 +8,15 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from extractor import Record
 from extractor.store import InvalidCursor, UnstorableRecord, open_store
 from extractor.store.filters import MAX_TERM, decode_cursor, encode_cursor
 from service import Settings, create_app
+from test_faults import serving
 from test_store import _fresh_url
 
 KEY = "key-one"
@@ -150,12 +147,6 @@ def test_cursors_are_exactly_what_the_store_hands_out():
 
 # ---- an unexpected error, on a real server and one keep-alive connection ---------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_an_unexpected_error_is_a_problem_and_keeps_the_connection(tmp_path):
     app = create_app(Settings(DATABASE_URL=f"sqlite:///{tmp_path / 's.sqlite'}", VNEXTRACT_EXTRACT_PROCESSES=0))
 
@@ -163,15 +154,7 @@ def test_an_unexpected_error_is_a_problem_and_keeps_the_connection(tmp_path):
         raise RuntimeError("a bug")
 
     app.add_api_route("/broken", broken)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
+    with serving(app) as port:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/broken")
         failed = connection.getresponse()
@@ -186,6 +169,3 @@ def test_an_unexpected_error_is_a_problem_and_keeps_the_connection(tmp_path):
         assert after.status == 200 and json.loads(after.read()) == {"status": "ok"}
         assert connection.sock is sock
         connection.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

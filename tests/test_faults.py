@@ -3,15 +3,21 @@ extraction worker that dies while idle, a slow client (issue 14)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -174,3 +180,105 @@ def test_a_database_gone_for_good_stops_the_run_with_one_line_and_the_same_comma
     assert again.returncode == 0, stderr[-2000:]
     assert f"skipped {stopped_at} as already done" in stdout
     assert _counts(postgres_url) == (count, count, _expected_mentions(texts))
+
+
+# ---- the service: a worker dead while idle, slow clients -------------------------------------------
+
+ARTICLE = ("Ngày 28/7/2022, Công đoàn Viên chức tỉnh Hải Dương tổ chức Hội nghị. 2 tập thể, 5 cá nhân được "
+           "Công đoàn Viên chức Việt Nam tặng Bằng khen.")
+
+
+def test_a_worker_killed_while_idle_fails_no_request(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from service import Settings, create_app
+
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 's.sqlite'}", VNEXTRACT_EXTRACT_PROCESSES=2)
+    with TestClient(create_app(settings)) as client:
+        pool = client.app.state.extractor
+        victim = next(iter(pool._workers))
+        os.kill(victim.process.pid, signal.SIGKILL)
+        victim.process.join(timeout=10)
+        statuses = [client.post("/v1/extract", json={"text": ARTICLE}).status_code for _ in range(6)]
+        assert statuses == [200] * 6
+        assert victim not in pool._workers
+
+
+@contextmanager
+def serving(app, head_timeout: float = 10.0) -> Iterator[int]:
+    """The app under a real uvicorn (the protocol `vnextract serve` uses) on a free loopback port."""
+    import uvicorn
+
+    from extractor.http.slow_clients import head_timeout_protocol
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical",
+                                           http=head_timeout_protocol(head_timeout)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+            time.sleep(0.05)
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _drip(port: int, head: bytes, rest: bytes, every: float) -> tuple[bytes, float]:
+    """Send `head` at once, then `rest` a byte every `every` seconds; (what the server answered, when)."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.settimeout(30)
+        connection.sendall(head)
+        for byte in rest:
+            try:
+                connection.sendall(bytes([byte]))
+            except OSError:  # cut off
+                break
+            readable, _, _ = select.select([connection], [], [], every)
+            if readable:
+                break
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+        return answer, time.monotonic() - started
+
+
+def test_slow_clients_are_cut_off_and_others_are_served_meanwhile(tmp_path):
+    from service import Settings, create_app
+
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 's.sqlite'}", VNEXTRACT_EXTRACT_PROCESSES=0,
+                        VNEXTRACT_BODY_TIMEOUT=2)
+    body = json.dumps({"text": ARTICLE}).encode()
+    with serving(create_app(settings), head_timeout=2) as port, \
+            ThreadPoolExecutor(4) as pool, httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+
+        def latencies(n: int) -> list[float]:
+            out = []
+            for _ in range(n):
+                started = time.monotonic()
+                assert client.post("/v1/extract", json={"text": ARTICLE}).status_code == 200
+                out.append(time.monotonic() - started)
+            return out
+
+        usual = sorted(latencies(10))[5]
+        slow_head = pool.submit(_drip, port, b"POST /v1/extract HTTP/1.1\r\n", b"Host: x\r\n" * 100, 0.25)
+        slow_body = pool.submit(_drip, port, b"POST /v1/extract HTTP/1.1\r\nHost: x\r\ncontent-type: "
+                                b"application/json\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n",
+                                body, 0.25)
+        during = latencies(5)  # while both slow clients are held
+        assert not slow_head.done() and not slow_body.done(), "the slow clients were not held while others were served"
+        head_answer, head_seconds = slow_head.result(timeout=30)
+        body_answer, body_seconds = slow_body.result(timeout=30)
+
+    assert head_answer.startswith(b"HTTP/1.1 408 ") and b"head did not arrive within 2 s" in head_answer
+    assert body_answer.startswith(b"HTTP/1.1 408 ") and b"body did not arrive within 2 s" in body_answer
+    assert b"connection: close" in body_answer.lower()
+    assert 2 <= head_seconds < 8 and 2 <= body_seconds < 8  # cut off at the limit, not at the end of the drip
+    # others kept their usual latency (a generous bound: the machine is shared; a blocked loop would wait seconds)
+    assert max(during) < max(10 * usual, 0.5), (usual, during)

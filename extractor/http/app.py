@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "from Vietnamese public-sector and trade-union news.")
     app.state.settings = settings
     app.state.anonymous_extractions = Counter()  # client address -> extractions running without a key
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(UnexpectedErrors)  # outermost of ours: whatever fails inside gets a problem
     install_problem_handlers(app)
     routers = [routes.router for routes in (extract, store, operations)]

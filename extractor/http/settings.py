@@ -26,6 +26,11 @@ class Settings(BaseSettings):
         4, alias="VNEXTRACT_ANONYMOUS_EXTRACTIONS", ge=0,
         description="Extraction requests one client address may have running at once without a key; 0: no limit")
     max_body_bytes: int = Field(2_000_000, alias="VNEXTRACT_MAX_BODY_BYTES", gt=0)
+    body_timeout: float = Field(30.0, alias="VNEXTRACT_BODY_TIMEOUT", gt=0,
+                                description="Seconds a request body may take to arrive (then 408)")
+    head_timeout: float = Field(10.0, alias="VNEXTRACT_HEAD_TIMEOUT", gt=0,
+                                description="Seconds a request's head may take to arrive (then 408); "
+                                            "enforced by the server protocol of `vnextract serve`")
     extract_processes: int = Field(default_factory=lambda: os.cpu_count() or 1, alias="VNEXTRACT_EXTRACT_PROCESSES", ge=0,
                                    description="Worker processes running extract(); 0 runs it in the server process")
     extract_timeout: float = Field(60.0, alias="VNEXTRACT_EXTRACT_TIMEOUT", gt=0,
