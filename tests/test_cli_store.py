@@ -124,6 +124,11 @@ def test_serve_runs_the_app_with_the_store_given(monkeypatch, db):
     monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.sqlite")  # restored after the test; --db wins
     monkeypatch.setenv("VNEXTRACT_EXTRACT_PROCESSES", "7")  # restored after the test; --processes wins
     assert _run("serve", "--port", "8123", "--db", db, "--processes", "3").exit_code == 0
-    assert calls == [("service:app", {"host": "127.0.0.1", "port": 8123})]
+    from extractor.http.slow_clients import HeadTimeoutProtocol
+
+    ((app, options),) = calls
+    protocol = options.pop("http")  # slow request heads are cut off (docs/security.md)
+    assert (app, options) == ("service:app", {"host": "127.0.0.1", "port": 8123})
+    assert issubclass(protocol, HeadTimeoutProtocol) and protocol.head_timeout == 10.0
     assert os.environ["DATABASE_URL"] == db
     assert os.environ["VNEXTRACT_EXTRACT_PROCESSES"] == "3"
