@@ -8,6 +8,7 @@ extraction ran is what lets the store scale with the workers (targets.workers_wr
 """
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ from .inputs import Item, Unreadable
 
 if TYPE_CHECKING:
     from ..store import Store
+
+# psycopg warns through logging's last resort (stderr) when a pipeline dies with its connection;
+# a run reports a lost store itself, in one line (with_store_retries)
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
 #: Seconds a run keeps retrying a store it lost before it stops (BatchSettings.store_retry_seconds).
