@@ -282,3 +282,40 @@ def test_slow_clients_are_cut_off_and_others_are_served_meanwhile(tmp_path):
     assert 2 <= head_seconds < 8 and 2 <= body_seconds < 8  # cut off at the limit, not at the end of the drip
     # others kept their usual latency (a generous bound: the machine is shared; a blocked loop would wait seconds)
     assert max(during) < max(10 * usual, 0.5), (usual, during)
+
+
+def test_store_retries_wait_for_a_lost_store_and_pass_other_errors_at_once(monkeypatch):
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    import extractor.batch.work as work
+    from extractor.store import StoreUnavailable
+
+    waits: list[float] = []
+    monkeypatch.setattr(work.time, "sleep", waits.append)
+    attempts = iter([OperationalError("INSERT", {}, Exception("connection refused"))] * 3 + ["stored"])
+
+    def flaky():
+        outcome = next(attempts)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    assert work.with_store_retries(flaky, seconds=60) == "stored"
+    assert waits == [0.5, 1.0, 2.0]
+
+    def refused():
+        raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+
+    waits.clear()
+    with pytest.raises(IntegrityError):
+        work.with_store_retries(refused, seconds=60)
+    assert waits == []  # a refusal is not retried: the record fails alone
+
+    clock = iter(range(0, 1000, 5))
+    monkeypatch.setattr(work.time, "monotonic", lambda: next(clock))
+
+    def down():
+        raise StoreUnavailable("connection refused")
+
+    with pytest.raises(StoreUnavailable, match="did not come back within 20 s"):
+        work.with_store_retries(down, seconds=20)
