@@ -118,9 +118,9 @@ def _expected_mentions(texts: list[str]) -> int:
     return total
 
 
-def _batch(src: Path, out: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "extractor", "batch", str(src), "--out", out, "--jobs", "2", "--flush-every", "4",
-               *extra]
+def _batch(src: Path, out: str, tmp_path: Path, *extra: str, jobs: int = 2) -> subprocess.Popen:
+    command = [sys.executable, "-m", "extractor", "batch", str(src), "--out", out, "--jobs", str(jobs),
+               "--flush-every", "4", *extra]
     return subprocess.Popen(command, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -162,7 +162,7 @@ def test_a_database_gone_for_good_stops_the_run_with_one_line_and_the_same_comma
     src = write_folder(tmp_path / "in", texts)
     out = _through(postgres_url, proxy)
     ledger = tmp_path / sidecar_path(out, "ledger.sqlite")
-    run = _batch(src, out, tmp_path, "--store-retry-seconds", "2")
+    run = _batch(src, out, tmp_path, "--store-retry-seconds", "2", jobs=1)  # the run's own writes, this time
     _wait_for_keys(ledger, 12, run)
     proxy.cut()
     stdout, stderr = run.communicate(timeout=120)
@@ -175,7 +175,7 @@ def test_a_database_gone_for_good_stops_the_run_with_one_line_and_the_same_comma
     assert stopped_at < count
 
     proxy.restore()
-    again = _batch(src, out, tmp_path, "--store-retry-seconds", "2")
+    again = _batch(src, out, tmp_path, "--store-retry-seconds", "2", jobs=1)
     stdout, stderr = again.communicate(timeout=180)
     assert again.returncode == 0, stderr[-2000:]
     assert f"skipped {stopped_at} as already done" in stdout
