@@ -205,6 +205,10 @@ def bench(paths: Annotated[Optional[list[Path]], typer.Argument(help="Articles o
         print(f"ratio (CPU time): {r['ratio']}x")
 
 
+#: Exit code of a batch stopped because its store went out of reach (sysexits' EX_TEMPFAIL: try again).
+STORE_LOST = 75
+
+
 @app.command()
 def batch(inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Articles, folders, .jsonl, .zip, .tar.gz and WARC files")],
           out: Annotated[str, typer.Option("--out", metavar="TARGET", help="A database URL (the store), a .jsonl file or a Parquet folder")],
@@ -214,11 +218,15 @@ def batch(inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Ar
           ledger: Annotated[Optional[Path], typer.Option(metavar="FILE", help="Ledger of finished sources (default: beside the target)")] = None,
           errors: Annotated[Optional[Path], typer.Option(metavar="FILE", help="Errors file, JSONL (default: beside the target)")] = None,
           text: Annotated[bool, typer.Option("--text/--no-text", help="Include the article text in each record")] = True,
-          flush_every: Annotated[int, typer.Option(metavar="N", help="Results per checkpoint at most")] = 200) -> None:
+          flush_every: Annotated[int, typer.Option(metavar="N", help="Results per checkpoint at most")] = 200,
+          store_retry_seconds: Annotated[float, typer.Option(
+              metavar="SECONDS",
+              help="How long to retry a store that went out of reach before stopping (exit code 75)")] = 60.0) -> None:
     """Extract every article into the store, JSONL or Parquet. Run the same command again to resume."""
     from .batch import BatchSettings
     from .batch.dask_runner import LOCAL
     from .options import ExtractOptions
+    from .store import StoreUnavailable
 
     if dask is not None and dask != LOCAL:
         raise typer.BadParameter(f"--dask takes '{LOCAL}'; use --scheduler for a cluster")
@@ -226,14 +234,16 @@ def batch(inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Ar
         raise typer.BadParameter("give --dask local or --scheduler, not both")
     settings = BatchSettings(inputs=inputs, out=out, jobs=jobs or os.cpu_count() or 1, dask=scheduler or dask,
                              ledger=ledger, errors=errors, options=ExtractOptions(include_text=text),
-                             flush_every=flush_every)
+                             flush_every=flush_every, store_retry_seconds=store_retry_seconds)
     _run_batch(settings)
 
 
 def _run_batch(settings) -> None:
     """Run a batch and end the command as the module docstring says: 1 if any article failed
-    (the summary names the count and the errors file), 130 on Ctrl-C (the same command resumes)."""
+    (the summary names the count and the errors file), 75 when the store went out of reach and
+    did not come back, 130 on Ctrl-C (both: the same command resumes)."""
     from .batch import run_batch
+    from .store import StoreUnavailable
 
     log.info("batch: %s -> %s; %d process(es); ledger %s; errors %s", " ".join(map(str, settings.inputs)),
              settings.out, settings.jobs, settings.ledger_path, settings.errors_path)
@@ -242,6 +252,10 @@ def _run_batch(settings) -> None:
             tally = run_batch(settings, progress)
     except KeyboardInterrupt:
         raise _interrupted(resumable=True)
+    except StoreUnavailable as e:
+        # one plain line, no traceback: nothing is lost, and the same command carries on where this stopped
+        print(f"vnextract batch: stopped: {e}. Run the same command again to resume.", file=sys.stderr)
+        raise typer.Exit(STORE_LOST) from None
     print(tally.summary())
     if tally.failed:
         print(f"{tally.failed} article(s) failed; each is listed with its reason in {settings.errors_path}",
@@ -307,11 +321,14 @@ def serve(host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to 
         os.environ["VNEXTRACT_EXTRACT_PROCESSES"] = str(processes)
     # the factory, not the top-level `service` module: an installed package is run from any folder
     level = "warning" if _VERBOSITY["quiet"] else "debug" if _VERBOSITY["verbose"] else "info"
+    from .http import Settings
     from .http.observability import log_request_ids, uvicorn_log_config
+    from .http.slow_clients import head_timeout_protocol
 
     log_request_ids()  # every log line names its request (`[-]` outside one)
+    # a request's head on the clock as well as its body (extractor/http/slow_clients.py)
     uvicorn.run("extractor.http:create_app", factory=True, host=host, port=port, log_level=level,
-                log_config=uvicorn_log_config())
+                log_config=uvicorn_log_config(), http=head_timeout_protocol(Settings().head_timeout))
 
 
 @app.command()

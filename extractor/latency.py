@@ -89,11 +89,13 @@ def _service(folder: Path, processes: int, startup_seconds: float) -> Iterator[t
     (as `vnextract serve` runs it); stopped (and waited for) on exit."""
     port, api_key = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite'}", "VNEXTRACT_API_KEYS": api_key,
-           "VNEXTRACT_READ_KEYS_REQUIRED": "false", "VNEXTRACT_EXTRACT_PROCESSES": str(processes)}
+           "VNEXTRACT_READ_KEYS_REQUIRED": "false", "VNEXTRACT_EXTRACT_PROCESSES": str(processes),
+           # its clients are anonymous and share one address: the per-client limit would refuse most of them
+           "VNEXTRACT_ANONYMOUS_EXTRACTIONS": "0"}
     log = (folder / "uvicorn.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "service:app", "--host", LOOPBACK, "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
+         "--http", "extractor.http.slow_clients:HeadTimeoutProtocol", "--log-level", "warning", "--no-access-log"],
         cwd=Path(__file__).resolve().parent.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://{LOOPBACK}:{port}"
     try:

@@ -139,7 +139,12 @@ def test_serve_runs_the_app_with_the_store_given(monkeypatch, db):
     monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.sqlite")  # restored after the test; --db wins
     monkeypatch.setenv("VNEXTRACT_EXTRACT_PROCESSES", "7")  # restored after the test; --processes wins
     assert _run("serve", "--port", "8123", "--db", db, "--processes", "3").exit_code == 0
-    assert calls == [("extractor.http:create_app", {"factory": True, "host": "127.0.0.1", "port": 8123,
-                                                   "log_level": "info"})]
+    from extractor.http.slow_clients import HeadTimeoutProtocol
+
+    ((app, options),) = calls
+    protocol = options.pop("http")  # slow request heads are cut off (docs/security.md)
+    assert (app, options) == ("extractor.http:create_app", {"factory": True, "host": "127.0.0.1", "port": 8123,
+                                                           "log_level": "info"})
+    assert issubclass(protocol, HeadTimeoutProtocol) and protocol.head_timeout == 10.0
     assert os.environ["DATABASE_URL"] == db
     assert os.environ["VNEXTRACT_EXTRACT_PROCESSES"] == "3"

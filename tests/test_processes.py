@@ -51,20 +51,40 @@ def test_an_extraction_error_comes_back_as_itself_and_the_worker_stays():
     assert _run(scenario).awards[0].recipients == 7
 
 
-def test_a_dead_worker_fails_its_request_and_is_replaced():
+def test_a_worker_that_dies_on_a_request_fails_it_and_is_replaced():
+    async def scenario():
+        pool = ExtractionProcesses(1)
+        await pool.start()
+        try:
+            (worker,) = pool._workers
+            request = asyncio.ensure_future(pool.run("record", {"text": ARTICLE * 3000}))  # a second or more
+            await asyncio.sleep(0.2)
+            os.kill(worker.process.pid, signal.SIGKILL)
+            with pytest.raises(WorkerFailed):
+                await request
+            return await pool.record({"text": ARTICLE})  # served by the replacement
+        finally:
+            await pool.close()
+
+    assert _run(scenario) == extract(ARTICLE)
+
+
+def test_a_worker_that_died_idle_fails_no_request():
     async def scenario():
         pool = ExtractionProcesses(1)
         await pool.start()
         try:
             (worker,) = pool._workers
             os.kill(worker.process.pid, signal.SIGKILL)
-            with pytest.raises(WorkerFailed):
-                await pool.run("record", {"text": ARTICLE})
-            return await pool.record({"text": ARTICLE})  # served by the replacement
+            await asyncio.get_running_loop().run_in_executor(None, worker.process.join)
+            record = await pool.record({"text": ARTICLE})  # waits for the replacement instead of failing
+            (replacement,) = pool._workers
+            return record, replacement is not worker
         finally:
             await pool.close()
 
-    assert _run(scenario) == extract(ARTICLE)
+    record, replaced = _run(scenario)
+    assert record == extract(ARTICLE) and replaced
 
 
 def test_a_worker_over_the_time_limit_is_replaced():

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -24,13 +25,14 @@ from typing import TextIO
 import orjson
 
 from ..options import DEFAULT_OPTIONS, ExtractOptions
+from ..store import StoreUnavailable
 from .durable import AppendOnlyJsonl
 from .executors import Executor, InlineExecutor, ProcessExecutor
 from .inputs import Item, iter_items
 from .ledger import Ledger
 from .progress import Progress, Tally
 from .targets import Target, check_store, is_database_url, open_target, sidecar_path, workers_write
-from .work import Extracted, Failed, Outcome, Stored, process_chunk
+from .work import STORE_RETRY_SECONDS, Extracted, Failed, Outcome, Stored, process_chunk
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class BatchSettings:
     flush_every: int = 200  # results per checkpoint at most ...
     flush_seconds: float = 5.0  # ... and seconds between checkpoints at most
     progress_seconds: float = 10.0  # between progress lines when not on a terminal
+    # how long a lost store is retried (with backoff) before the run stops, to be resumed
+    store_retry_seconds: float = STORE_RETRY_SECONDS
 
     @property
     def ledger_path(self) -> Path:
@@ -139,21 +143,27 @@ def run_batch(settings: BatchSettings, stream: TextIO = sys.stderr) -> Tally:
         total = sum(1 for _ in _pending(iter_items(settings.inputs, max_bytes=max_bytes), finished, Tally()))
         store_url = settings.out if workers_write(settings.out) else None
         if store_url:
-            check_store(store_url)
+            check_store(store_url, settings.store_retry_seconds)
         else:
-            target = open_target(settings.out)
+            target = open_target(settings.out, settings.store_retry_seconds)
         errors = AppendOnlyJsonl(settings.errors_path, key_field="key")
         tally = Tally()
         checkpoints = Checkpoints(target, errors, ledger, tally, settings)
         progress = Progress(total, stream, every_seconds=settings.progress_seconds)
         # a store the run writes itself (SQLite) gets records prepared as rows by the workers
         work = partial(process_chunk, options=settings.options, store_url=store_url,
-                       prepare=is_database_url(settings.out) and not store_url)
+                       prepare=is_database_url(settings.out) and not store_url,
+                       retry_seconds=settings.store_retry_seconds)
         pending = _pending(iter_items(settings.inputs, max_bytes=max_bytes), finished, tally)
         try:
             for outcomes in executor.map_unordered(work, _chunks(pending, settings.chunk_size)):
                 checkpoints.add(outcomes)
                 progress.advance(len(outcomes), tally)
+        except StoreUnavailable:
+            if target is None:  # what the workers stored goes into the ledger; the rest the next run redoes
+                with suppress(Exception):
+                    checkpoints.flush()
+            raise
         finally:
             progress.close()
         checkpoints.flush()

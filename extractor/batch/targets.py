@@ -18,7 +18,7 @@ import orjson
 
 from ..record import Record
 from .durable import AppendOnlyJsonl, fsync_path
-from .work import Extracted, Failed, put_or_refuse, refusal
+from .work import STORE_RETRY_SECONDS, Extracted, Failed, put_or_refuse, refusal, with_store_retries
 
 
 class Target(Protocol):
@@ -42,10 +42,10 @@ def workers_write(out: str) -> bool:
     return is_database_url(out) and not out.lower().startswith("sqlite")
 
 
-def open_target(out: str) -> Target:
+def open_target(out: str, retry_seconds: float = STORE_RETRY_SECONDS) -> Target:
     """The target the run writes (not for `workers_write` targets)."""
     if is_database_url(out):
-        return StoreTarget(out)
+        return StoreTarget(out, retry_seconds)
     if is_jsonl(out):
         return JsonlTarget(Path(out))
     return ParquetTarget(Path(out))
@@ -133,15 +133,17 @@ class ParquetTarget:
 class StoreTarget:
     """The project's store, written by the run: put() is transactional and idempotent by id."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, retry_seconds: float = STORE_RETRY_SECONDS):
         from ..store import open_store
 
-        self.store = open_store(url)
+        self.retry_seconds = retry_seconds
+        self.store = with_store_retries(lambda: open_store(url), retry_seconds)
 
     def write(self, records: list[Extracted]) -> tuple[int, list[Failed]]:
         """`put_or_refuse` of the records as the workers prepared them (one transaction for the
         lot: SQLite commits are the cost of a bulk run)."""
-        results = put_or_refuse(self.store, [r.prepared or Record.model_validate_json(r.record_json) for r in records])
+        lot = [r.prepared or Record.model_validate_json(r.record_json) for r in records]
+        results = with_store_retries(lambda: put_or_refuse(self.store, lot), self.retry_seconds)
         refused = [refusal(r.key, e, orjson.loads(r.record_json).get("source") or {})
                    for r, e in zip(records, results) if isinstance(e, Exception)]
         return sum(1 for new in results if new is True), refused
@@ -150,8 +152,8 @@ class StoreTarget:
         self.store.close()
 
 
-def check_store(url: str) -> None:
+def check_store(url: str, retry_seconds: float = STORE_RETRY_SECONDS) -> None:
     """Open the store once before the workers do: its tables are created, and a bad URL fails the run at once."""
     from ..store import open_store
 
-    open_store(url).close()
+    with_store_retries(lambda: open_store(url), retry_seconds).close()

@@ -8,21 +8,33 @@ extraction ran is what lets the store scale with the workers (targets.workers_wr
 """
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from ..api import extract
 from ..errors import ExtractionError
 from ..options import ExtractOptions
 from ..record import Record
-from ..store.writer import PreparedRecord, prepare_record
+from ..store.writer import PreparedRecord, UnstorableRecord, prepare_record
 from .inputs import Item, Unreadable
 
 if TYPE_CHECKING:
     from ..store import Store
+
+# psycopg warns through logging's last resort (stderr) when a pipeline dies with its connection;
+# a run reports a lost store itself, in one line (with_store_retries)
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
+T = TypeVar("T")
+#: Seconds a run keeps retrying a store it lost before it stops (BatchSettings.store_retry_seconds).
+STORE_RETRY_SECONDS = 60.0
+_FIRST_DELAY, _LONGEST_DELAY = 0.5, 8.0
 
 #: Error codes of failures that are not extract()'s own (those are E001...).
 UNREADABLE_SOURCE = "B001"
@@ -72,6 +84,42 @@ def worker_store(url: str) -> Store:
     return open_store(url)
 
 
+def lost_store(e: BaseException) -> bool:
+    """Whether an error means the store's database is out of reach (down, restarting, the network
+    cut, SQLite locked), rather than that it refuses a record."""
+    from ..store import StoreUnavailable
+
+    return (isinstance(e, (StoreUnavailable, OperationalError, InterfaceError))
+            or (isinstance(e, DBAPIError) and e.connection_invalidated))
+
+
+def with_store_retries(call: Callable[[], T], seconds: float = STORE_RETRY_SECONDS) -> T:
+    """`call()`, again after waits of 0.5, 1, 2, 4, 8, 8... seconds while the store is out of reach,
+    for `seconds` at most; then `StoreUnavailable`, which stops the run (the same command resumes it).
+
+    A call is a whole transaction, so a retried one that had in fact committed only finds its
+    records there already (writes are idempotent by record id)."""
+    from ..store import StoreUnavailable
+
+    deadline, delay = time.monotonic() + seconds, _FIRST_DELAY
+    while True:
+        try:
+            return call()
+        except Exception as e:
+            if not lost_store(e):
+                raise
+            if time.monotonic() + delay > deadline:
+                # a plain exception: it crosses process (and Dask) boundaries whatever the driver's are
+                raise StoreUnavailable(f"the store is out of reach ({type(e).__name__}: {_first_line(e)}) "
+                                       f"and did not come back within {seconds:g} s") from None
+        time.sleep(delay)
+        delay = min(delay * 2, _LONGEST_DELAY)
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(getattr(e, "orig", None) or e).strip().splitlines() or [""])[0]
+
+
 def _extract(item: Item, options: ExtractOptions) -> Record | Failed:
     if isinstance(item, Unreadable):
         return Failed(item.key, UNREADABLE_SOURCE, item.reason, item.source)
@@ -88,23 +136,20 @@ def put_or_refuse(store: Store, records: list[Record | PreparedRecord]) -> list[
     only a bad record fails. For each: True if stored now, False if its id was stored already, or
     the exception that refused it (a constraint, a value the database cannot hold). The one place
     that retries a record at a time: the workers of a run on a server store and a run writing
-    SQLite itself both come here. An unreachable or locked database is no refusal: it is raised,
-    and stops the run, to be resumed."""
-    from ..store import StoreUnavailable
-
+    SQLite itself both come here. A database out of reach is no refusal (`lost_store`): it is
+    raised, for `with_store_retries` to wait for it or stop the run, to be resumed."""
     try:
         return store.put_many(records)
-    except (StoreUnavailable, OperationalError):
-        raise
-    except Exception:
-        pass
+    except Exception as e:
+        if lost_store(e):
+            raise
     results: list[bool | Exception] = []
     for record in records:
         try:
             results.extend(store.put_many([record]))
-        except (StoreUnavailable, OperationalError):
-            raise
         except Exception as e:
+            if lost_store(e):
+                raise
             results.append(e)
     return results
 
@@ -119,11 +164,15 @@ def process_item(item: Item, options: ExtractOptions, prepare: bool = False) -> 
     if isinstance(record, Failed):
         return record
     record_json = record.model_dump_json()  # one string, shared by both (pickled once)
-    return Extracted(item.key, record.id, record_json, prepare_record(record, record_json) if prepare else None)
+    try:
+        prepared = prepare_record(record, record_json) if prepare else None
+    except UnstorableRecord as e:  # the store would refuse it: a failure of this article alone
+        return Failed(item.key, STORE_REFUSED, str(e), item.source)
+    return Extracted(item.key, record.id, record_json, prepared)
 
 
 def process_chunk(items: list[Item], options: ExtractOptions, store_url: str | None = None,
-                  prepare: bool = False) -> list[Outcome]:
+                  prepare: bool = False, retry_seconds: float = STORE_RETRY_SECONDS) -> list[Outcome]:
     """Several articles per task, so that scheduling costs little beside extraction.
 
     With `store_url`, the chunk's records are put into that store here (`put_or_refuse`); otherwise
@@ -134,7 +183,9 @@ def process_chunk(items: list[Item], options: ExtractOptions, store_url: str | N
         return [process_item(item, options, prepare=prepare) for item in items]
     extracted = [(item, _extract(item, options)) for item in items]
     records = [(item, r) for item, r in extracted if isinstance(r, Record)]
-    put = dict(zip((id(item) for item, _ in records), put_or_refuse(worker_store(store_url), [r for _, r in records])))
+    put = dict(zip((id(item) for item, _ in records),
+                   with_store_retries(lambda: put_or_refuse(worker_store(store_url), [r for _, r in records]),
+                                      retry_seconds)))
 
     def outcome(item: Item, result: Record | Failed) -> Outcome:
         if isinstance(result, Failed):

@@ -2,6 +2,7 @@
 problem handlers, limits and routes."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -12,12 +13,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from .. import __version__
 from ..store import open_store
 from ..web import install_pages
+from .dependencies import document_optional_keys
 from .docs import install_docs
 from .limits import BodySizeLimit
 from .media import JsonBodiesOnly
 from .observability import REQUEST_ID_HEADER, install_observability
 from .openapi import install_openapi
-from .problems import install_problem_handlers
+from .problems import UnexpectedErrors, install_problem_handlers
 from .processes import ExtractionProcesses
 from .routes import extract, operations, reviews, schema, store
 from .settings import Settings
@@ -46,9 +48,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Structured records (dates, documents, awards, people, organisations, places) "
                               "from Vietnamese public-sector and trade-union news.")
     app.state.settings = settings
-    # middleware added last runs first: ids and metrics cover every answer, CORS headers go on errors too
+    app.state.anonymous_extractions = Counter()  # client address -> extractions running without a key
+    # middleware added last runs first: ids and metrics cover every answer (the 500s UnexpectedErrors
+    # makes too), CORS headers go on errors too
     app.add_middleware(JsonBodiesOnly)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
+    app.add_middleware(UnexpectedErrors)  # whatever fails inside gets a problem, and the connection stays
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key", REQUEST_ID_HEADER],
@@ -56,8 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics = install_observability(app)
     install_problem_handlers(app)
     install_docs(app)
+    routers = [routes.router for routes in (extract, store, reviews, schema, operations)]
+    for router in routers:
+        app.include_router(router)
     install_openapi(app)
-    for routes in (extract, store, reviews, schema, operations):
-        app.include_router(routes.router)
+    document_optional_keys(app, settings, routers)  # after install_openapi: it edits that document
     install_pages(app)  # the review pages at /, beside the API
     return app

@@ -1,6 +1,7 @@
 """RFC 9457 problem details: every error the service answers with, and the handlers that make them."""
 from __future__ import annotations
 
+import logging
 import re
 from http import HTTPStatus
 from typing import Any
@@ -10,12 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_serializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import ExtractionError
-from ..store import InvalidCursor, StoreUnavailable
+from ..store import InvalidCursor, StoreUnavailable, UnstorableRecord
 from .processes import WorkerFailed
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("vnextract.http")
 
 
 class Problem(BaseModel):
@@ -37,9 +40,10 @@ class Problem(BaseModel):
 class ProblemError(Exception):
     """Raised by routes and dependencies; rendered as a problem response."""
 
-    def __init__(self, status: int, detail: str, kind: str | None = None, title: str | None = None):
+    def __init__(self, status: int, detail: str, kind: str | None = None, title: str | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(detail)
-        self.status, self.detail, self.kind, self.title = status, detail, kind, title
+        self.status, self.detail, self.kind, self.title, self.headers = status, detail, kind, title, headers or {}
 
 
 def make_problem(status: int, detail: str, instance: str | None, kind: str | None = None,
@@ -62,15 +66,17 @@ def extraction_problem(e: ExtractionError, instance: str) -> Problem:
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the problems a route can answer with."""
+    """OpenAPI entries for the problems a route can answer with (500 too: any route can fail)."""
     return {status: {"model": Problem, "description": HTTPStatus(status).phrase,
-                     "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+                     "content": {PROBLEM_MEDIA_TYPE: {}}} for status in (*statuses, 500)}
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, e: ProblemError) -> JSONResponse:
-        return problem_response(make_problem(e.status, e.detail, request.url.path, e.kind, e.title))
+        response = problem_response(make_problem(e.status, e.detail, request.url.path, e.kind, e.title))
+        response.headers.update(e.headers)
+        return response
 
     @app.exception_handler(ExtractionError)
     async def _extraction(request: Request, e: ExtractionError) -> JSONResponse:
@@ -86,7 +92,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, e: StarletteHTTPException) -> JSONResponse:
         response = problem_response(make_problem(e.status_code, str(e.detail), request.url.path))
-        response.headers.update(e.headers or {})  # 405's Allow, 401's WWW-Authenticate
+        response.headers.update(e.headers or {})  # 401's WWW-Authenticate
+        if e.status_code == 405:  # Starlette's Allow names the methods of one route of the path, not all
+            response.headers["Allow"] = ", ".join(sorted(_allowed_methods(request.app.router.routes, request.url.path)))
         return response
 
     @app.exception_handler(InvalidCursor)
@@ -102,6 +110,50 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(make_problem(503, "the store is unavailable; try again later", request.url.path,
                                              "store-unavailable"))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, e: Exception) -> JSONResponse:
-        return problem_response(make_problem(500, "the server failed to handle the request", request.url.path))
+    @app.exception_handler(UnstorableRecord)
+    async def _unstorable(request: Request, e: UnstorableRecord) -> JSONResponse:
+        return problem_response(make_problem(422, str(e), request.url.path, "unstorable-record"))
+
+
+def _allowed_methods(routes: list, path: str) -> set[str]:
+    """The methods of every route matching the path (FastAPI keeps an included router whole, as one route)."""
+    methods: set[str] = set()
+    for route in routes:
+        if (included := getattr(route, "original_router", None)) is not None:
+            methods |= _allowed_methods(included.routes, path)
+        elif getattr(route, "methods", None) and route.path_regex.match(path):
+            methods |= route.methods
+    return methods
+
+
+class UnexpectedErrors:
+    """A 500 problem for an exception no handler knows, logged with its traceback, on a connection
+    that stays open.
+
+    Starlette's own last-resort handler answers too, but then re-raises, and uvicorn closes the
+    connection of a request whose app raised: the client's next request on it fails as well.
+    This middleware sits inside that one and does not re-raise.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            logger.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            if started:  # half a response is out: nothing to do but let the server close the connection
+                raise
+            await problem_response(make_problem(500, "the server failed to handle the request", scope["path"]))(
+                scope, receive, send)

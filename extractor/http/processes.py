@@ -8,8 +8,9 @@ takes every request and hands each to the next idle worker process, over a socke
 queue, and no worker idle while another has a backlog.
 
 Each worker compiles the rules once and then serves requests one at a time. A worker that dies
-or overruns the time limit is replaced, and its request fails with `WorkerFailed`; the others
-carry on. With `processes=0` the work runs inline, in the caller's thread.
+on a request or overruns the time limit is replaced, and its request fails with `WorkerFailed`;
+the others carry on. A worker found dead while idle is replaced too, and the request goes to a
+live one. With `processes=0` the work runs inline, in the caller's thread.
 """
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ class ExtractionProcesses:
         if self.metrics:
             self.metrics.queue_depth.inc()
         try:
-            worker = await self._idle.get()
+            worker = await self._live_worker()
         finally:
             if self.metrics:
                 self.metrics.queue_depth.dec()
@@ -152,6 +153,16 @@ class ExtractionProcesses:
             task.cancel()
         for worker in list(self._workers):
             self._stop(worker, grace=2.0)
+
+    async def _live_worker(self) -> _Worker:
+        """The next idle worker that is still alive. One that died while idle (killed, out of
+        memory) is replaced and passed over: the request it would have failed goes to another
+        worker, or waits for the replacement, instead of failing for nothing it did."""
+        while True:
+            worker = await self._idle.get()
+            if worker.process.is_alive() and not worker.reader.at_eof():
+                return worker
+            self._replace(worker)
 
     async def _reply(self, worker: _Worker) -> bytes:
         (length,) = _LENGTH.unpack(await worker.reader.readexactly(_LENGTH.size))

@@ -18,8 +18,19 @@ class Settings(BaseSettings):
     database_url: str = Field(DEFAULT_URL, alias="DATABASE_URL")
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="VNEXTRACT_API_KEYS", description="Comma-separated keys that may write")
-    read_keys_required: bool = Field(False, alias="VNEXTRACT_READ_KEYS_REQUIRED")
+    read_keys_required: bool = Field(False, alias="VNEXTRACT_READ_KEYS_REQUIRED",
+                                     description="Every read and extraction needs a key")
+    extract_keys_required: bool = Field(False, alias="VNEXTRACT_EXTRACT_KEYS_REQUIRED",
+                                        description="Extraction (/v1/extract, /v1/extract/batch, /v1/tag) needs a key")
+    anonymous_extractions: int = Field(
+        4, alias="VNEXTRACT_ANONYMOUS_EXTRACTIONS", ge=0,
+        description="Extraction requests one client address may have running at once without a key; 0: no limit")
     max_body_bytes: int = Field(2_000_000, alias="VNEXTRACT_MAX_BODY_BYTES", gt=0)
+    body_timeout: float = Field(30.0, alias="VNEXTRACT_BODY_TIMEOUT", gt=0,
+                                description="Seconds a request body may take to arrive (then 408)")
+    head_timeout: float = Field(10.0, alias="VNEXTRACT_HEAD_TIMEOUT", gt=0,
+                                description="Seconds a request's head may take to arrive (then 408); "
+                                            "enforced by the server protocol of `vnextract serve`")
     extract_processes: int = Field(default_factory=lambda: os.cpu_count() or 1, alias="VNEXTRACT_EXTRACT_PROCESSES", ge=0,
                                    description="Worker processes running extract(); 0 runs it in the server process")
     extract_timeout: float = Field(60.0, alias="VNEXTRACT_EXTRACT_TIMEOUT", gt=0,

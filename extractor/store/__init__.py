@@ -6,7 +6,8 @@ True
 """
 from .filters import ArticleQuery, InvalidCursor
 from .store import DEFAULT_PAGE, DEFAULT_URL, MAX_PAGE, Store, StoreUnavailable, open_store
+from .writer import UnstorableRecord
 from .views import Citation, DocumentView, OrganizationSummary, OrganizationView, PersonSummary, PersonView
 
-__all__ = ["open_store", "Store", "StoreUnavailable", "ArticleQuery", "InvalidCursor", "DocumentView", "Citation",
+__all__ = ["open_store", "Store", "StoreUnavailable", "UnstorableRecord", "ArticleQuery", "InvalidCursor", "DocumentView", "Citation",
            "PersonSummary", "OrganizationSummary", "OrganizationView", "PersonView", "MAX_PAGE", "DEFAULT_PAGE", "DEFAULT_URL"]

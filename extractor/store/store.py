@@ -17,7 +17,7 @@ from . import reviews
 from .reader import load_record_json, load_records
 from .schema import articles
 from .views import DocumentView, OrganizationSummary, OrganizationView, PersonSummary, PersonView
-from .writer import PreparedRecord, insert_prepared, insert_record, prepare_record
+from .writer import PreparedRecord, UnstorableRecord, insert_prepared, insert_record, prepare_record
 
 #: The store when no database URL is given: a SQLite file in the working folder.
 DEFAULT_URL = "sqlite:///vnextract.sqlite"
@@ -37,7 +37,9 @@ class Store:
         self._engine = engine
 
     def put(self, record: Record) -> bool:
-        """Store a record in one transaction. True if stored now, False if its id was stored already."""
+        """Store a record in one transaction. True if stored now, False if its id was stored already.
+
+        Raises `UnstorableRecord` for a record the store cannot keep (a NUL character)."""
         with self._connection() as connection, write_transaction(connection):
             return insert_record(connection, record)
 
@@ -52,12 +54,16 @@ class Store:
             return insert_prepared(connection, prepared)
 
     def get(self, article_id: str) -> Record | None:
+        if "\x00" in article_id:  # no stored id holds one (UnstorableRecord), and PostgreSQL cannot compare it
+            return None
         with self._connection() as connection:
             pk = connection.execute(select(articles.c.pk).where(articles.c.id == article_id)).scalar_one_or_none()
             return load_records(connection, [pk])[0] if pk is not None else None
 
     def get_json(self, article_id: str) -> bytes | None:
         """The stored record as UTF-8 JSON (what `get` returns, without building it)."""
+        if "\x00" in article_id:
+            return None
         with self._connection() as connection:
             pk = connection.execute(select(articles.c.pk).where(articles.c.id == article_id)).scalar_one_or_none()
             return load_record_json(connection, [pk])[0] if pk is not None else None
@@ -99,21 +105,29 @@ class Store:
 
     def machine_json(self, article_id: str) -> bytes | None:
         """The record as extracted, whatever reviewers made of it."""
+        if "\x00" in article_id:  # no stored id holds one, and PostgreSQL cannot compare it
+            return None
         with self._connection() as connection:
             pk = connection.execute(select(articles.c.pk).where(articles.c.id == article_id)).scalar_one_or_none()
             return load_record_json(connection, [pk], reviewed=False)[0] if pk is not None else None
 
     def machine(self, article_id: str) -> Record | None:
+        if "\x00" in article_id:
+            return None
         with self._connection() as connection:
             return reviews.machine_record(connection, article_id)
 
     def revise(self, article_id: str, reviewer: str, correction: Correction) -> dict | None:
         """Make a reviewer's correction, stored as a revision; None when no article has that id.
         Raises `CorrectionError` (and stores nothing) for a correction that does not fit the record."""
+        if "\x00" in article_id:
+            return None
         with self._connection() as connection, write_transaction(connection):
             return reviews.add_revision(connection, article_id, reviewer, correction)
 
     def revisions(self, article_id: str) -> list[dict]:
+        if "\x00" in article_id:
+            return []
         with self._connection() as connection:
             return reviews.revisions(connection, article_id)
 
@@ -130,6 +144,8 @@ class Store:
 
     def document(self, number: str) -> DocumentView | None:
         """A document by number, with every stored article citing it ("9/NQ-CDVC" finds "09/NQ-CĐVC")."""
+        if "\x00" in number:
+            return None
         with self._connection() as connection:
             return queries.document_view(connection, number)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,13 @@ from .units import province_code
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 Row = dict[str, Any]
+#: A NUL in the record's JSON: an escaped U+0000 not itself preceded by an escaping backslash.
+_NUL_IN_JSON = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class UnstorableRecord(ValueError):
+    """A record holding what the store cannot keep on every backend alike (a NUL character:
+    PostgreSQL text cannot hold one). Refused on SQLite too, so both stores hold the same articles."""
 
 
 @dataclass
@@ -59,7 +67,13 @@ _OWN_TABLES = (s.article_search, s.mentions, s.article_dates, s.awards)
 
 
 def prepare_record(record: Record, record_json: str | None = None) -> PreparedRecord:
-    """The record's rows; `record_json`, its JSON when the caller has made it already."""
+    """The record's rows; `record_json`, its JSON when the caller has made it already.
+
+    Raises `UnstorableRecord` for a record holding a NUL character."""
+    record_json = record_json or record.model_dump_json()
+    if _NUL_IN_JSON.search(record_json):
+        raise UnstorableRecord(f"the article {record.id} holds a NUL character (U+0000), which the store cannot "
+                               "keep; remove it and send the article again")
     when = published(record.published_at)
     place = article_place(record)
     province, province_current = (place.name, place.current) if place else (None, None)
@@ -68,7 +82,7 @@ def prepare_record(record: Record, record_json: str | None = None) -> PreparedRe
                "published_at": when.at, "published_precision": when.precision, "published_on": when.day,
                "province": province, "province_current": province_current,
                "province_code": province_code(province_current),
-               "record_json": record_json or record.model_dump_json()}
+               "record_json": record_json}
     documents = []
     for i, d in enumerate(record.documents):
         key, document_province = document_identity(d, record, province)

@@ -9,7 +9,7 @@ from ..problems import ProblemError, problems
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses=problems())
 async def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}

@@ -60,10 +60,13 @@ async def revise(store: StoreDep, article_id: str, reviewer: str, correction: Co
 
 
 @router.post("/v1/articles/{article_id}/revisions", status_code=201, dependencies=[Depends(write_access)],
-             response_model=Revision, responses=problems(401, 403, 404, 422, 503))
+             response_model=Revision, responses=problems(400, 401, 403, 404, 408, 413, 415, 422, 503))
 async def add_revision(article_id: str, body: RevisionIn, store: StoreDep) -> Response:
     """Correct a stored record: accept it, remove an item or mention, set values, or add a missed mention.
     The machine record is kept; GET /v1/articles/{id} serves the reviewed record from now on."""
+    if "\\u0000" in body.model_dump_json():  # what the store could not keep (PostgreSQL refuses NUL in text)
+        raise ProblemError(422, "the correction holds a NUL character (U+0000), which the store cannot keep",
+                           "unstorable-correction")
     correction = Correction.model_validate(body.model_dump(exclude={"reviewer"}))
     return json_response(Revision(**await revise(store, article_id, body.reviewer, correction)), 201)
 
@@ -87,7 +90,7 @@ async def machine_record(article_id: str, store: StoreDep) -> Response:
 
 
 @router.post("/v1/articles/{article_id}/reextract", dependencies=[Depends(write_access)], response_model=Reextracted,
-             responses=problems(401, 403, 404, 409, 503))
+             responses=problems(401, 403, 404, 408, 409, 413, 415, 422, 503))
 async def reextract_article(article_id: str, store: StoreDep, request: Request) -> Response:
     """Extract the stored article again with the current rules; reviewers' corrections are kept
     and the ones the new record disagrees with are listed."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ...record import Record
 from ...store import ArticleQuery, DocumentView, OrganizationView, PersonView
+from ...store.filters import SearchTerm
 from ..bodies import ArticleIn, ArticlePage, ArticlePageQuery, Organizations, People
 from ..dependencies import StoreDep, read_access, write_access
 from ..problems import ProblemError, problems
@@ -19,7 +20,7 @@ reads = [Depends(read_access)]
 
 @router.post("/v1/articles", status_code=201, dependencies=[Depends(write_access)], response_model=Record,
              responses={200: {"model": Record, "description": "Stored already; the stored record"},
-                        **problems(401, 403, 413, 415, 422, 503)})
+                        **problems(400, 401, 403, 408, 413, 415, 422, 503)})
 async def store_article(article: ArticleIn, store: StoreDep, request: Request) -> Response:
     """Extract and store an article: 201 when new, 200 when the same article is stored already."""
     record = await request.app.state.extractor.record(article.payload())
@@ -57,7 +58,7 @@ async def get_document(number: str, store: StoreDep) -> Response:
 
 
 @router.get("/v1/people", dependencies=reads, response_model=People, responses=problems(401, 403, 422, 503))
-async def list_people(store: StoreDep, q: Annotated[str | None, Query(description="Part of the name")] = None,
+async def list_people(store: StoreDep, q: Annotated[SearchTerm | None, Query(description="Part of the name")] = None,
                       limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
     """People named in stored articles, most-named first, with their titles (case and diacritics ignored)."""
     return json_response(People(items=await store.people(q, limit)))
@@ -65,7 +66,7 @@ async def list_people(store: StoreDep, q: Annotated[str | None, Query(descriptio
 
 @router.get("/v1/organizations", dependencies=reads, response_model=Organizations,
             responses=problems(401, 403, 422, 503))
-async def list_organizations(store: StoreDep, q: Annotated[str | None, Query(description="Part of the name")] = None,
+async def list_organizations(store: StoreDep, q: Annotated[SearchTerm | None, Query(description="Part of the name")] = None,
                              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
     """Organisations named in stored articles, most-named first (case and diacritics ignored)."""
     return json_response(Organizations(items=await store.organizations(q, limit)))
