@@ -100,3 +100,14 @@ def test_the_data_dictionary_names_every_table_and_column():
         assert f"**{table.name}**" in page, table.name
         for column in table.columns:
             assert re.search(rf"(?<![\w]){column.name}(?![\w])", page), f"{table.name}.{column.name}"
+
+
+@pytest.mark.parametrize("sql", ["INSTALL sqlite", "select 1; force install httpfs from core", "LOAD postgres",
+                                 "SELECT * FROM sqlite_scan('x.db', 't')"])
+def test_duckdb_fetches_no_extension(sql):
+    """DuckDB's scanners for SQLite and PostgreSQL are downloads: never attempted, refused at once."""
+    import duckdb
+
+    with pytest.raises((ValueError, duckdb.Error)) as refused:
+        duck.run(duck.connect(), sql)
+    assert "http" not in str(refused.value)

@@ -30,7 +30,9 @@ def connect() -> Any:
     import duckdb
 
     connection = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                        "autoload_known_extensions": False})
+                                        "autoload_known_extensions": False,
+                                        # a bare INSTALL finds no repository to download from
+                                        "custom_extension_repository": "/nonexistent/vnextract-installs-nothing"})
     return connection
 
 
@@ -71,8 +73,16 @@ def over_folder(folder: Path) -> Any:
     return connection
 
 
+_EXTENSION_STATEMENTS = regex.compile(r"(?:^|;)\s*(?:FORCE\s+)?(?:INSTALL|LOAD|UPDATE\s+EXTENSIONS)\b",
+                                     regex.IGNORECASE)
+
+
 def run(connection: Any, sql: str) -> tuple[list[str], list[tuple]]:
-    """Column names and rows of a query."""
+    """Column names and rows of a query. Statements that install or load DuckDB extensions are
+    refused: they would fetch code from the network."""
+    if _EXTENSION_STATEMENTS.search(sql):
+        raise ValueError("vnextract sql installs and loads no DuckDB extensions (they are downloaded); "
+                         "Parquet, CSV and JSON are built in")
     cursor = connection.execute(sql)
     names = [d[0] for d in cursor.description] if cursor.description else []
     return names, cursor.fetchall()
