@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +18,7 @@ from ..store import InvalidCursor, StoreUnavailable, UnstorableRecord
 from .processes import WorkerFailed
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+T = TypeVar("T")
 logger = logging.getLogger("vnextract.http")
 
 
@@ -44,6 +45,13 @@ class ProblemError(Exception):
                  headers: dict[str, str] | None = None):
         super().__init__(detail)
         self.status, self.detail, self.kind, self.title, self.headers = status, detail, kind, title, headers or {}
+
+
+def found(value: T | None, detail: str, kind: str) -> T:
+    """The value a route looked up, or a 404 problem of this kind saying what was not found."""
+    if value is None:
+        raise ProblemError(404, detail, kind)
+    return value
 
 
 def make_problem(status: int, detail: str, instance: str | None, kind: str | None = None,

@@ -11,7 +11,7 @@ from ...store import ArticleQuery, DocumentView, OrganizationView, PersonView
 from ...store.filters import SearchTerm
 from ..bodies import ArticleIn, ArticlePage, ArticlePageQuery, Organizations, People
 from ..dependencies import StoreDep, read_access, write_access
-from ..problems import ProblemError, problems
+from ..problems import found, problems
 from ..responses import json_response
 
 router = APIRouter(tags=["store"])
@@ -41,20 +41,16 @@ async def list_articles(params: Annotated[ArticlePageQuery, Query()], store: Sto
 
 @router.get("/v1/articles/{article_id}", dependencies=reads, response_model=Record, responses=problems(401, 403, 404, 503))
 async def get_article(article_id: str, store: StoreDep) -> Response:
-    stored = await store.get_json(article_id)
-    if stored is None:
-        raise ProblemError(404, f"no stored article has the id {article_id!r}", "article-not-found")
-    return json_response(stored)
+    return json_response(found(await store.get_json(article_id), f"no stored article has the id {article_id!r}",
+                               "article-not-found"))
 
 
 @router.get("/v1/documents/{number:path}", dependencies=reads, response_model=DocumentView,
             responses=problems(401, 403, 404, 503))
 async def get_document(number: str, store: StoreDep) -> Response:
     """A document and every stored article citing it; "9/NQ-CDVC" finds "09/NQ-CĐVC"."""
-    document = await store.document(number)
-    if document is None:
-        raise ProblemError(404, f"no stored article cites a document numbered {number!r}", "document-not-found")
-    return json_response(document)
+    return json_response(found(await store.document(number),
+                               f"no stored article cites a document numbered {number!r}", "document-not-found"))
 
 
 @router.get("/v1/people", dependencies=reads, response_model=People, responses=problems(401, 403, 422, 503))
@@ -78,10 +74,8 @@ async def get_organization(key: str, store: StoreDep) -> Response:
     """An organisation by key, name or alias: its articles, the awards it gave (itself or through its
     positions), the documents it issued and the people whose titles name it. The records name no
     recipients of awards, so awards received cannot be told."""
-    organization = await store.organization(key)
-    if organization is None:
-        raise ProblemError(404, f"no stored article names an organisation {key!r}", "organization-not-found")
-    return json_response(organization)
+    return json_response(found(await store.organization(key), f"no stored article names an organisation {key!r}",
+                               "organization-not-found"))
 
 
 @router.get("/v1/people/{key:path}", dependencies=reads, response_model=PersonView,
@@ -89,7 +83,5 @@ async def get_organization(key: str, store: StoreDep) -> Response:
 async def get_person(key: str, store: StoreDep) -> Response:
     """A person by key or name (of namesakes in several provinces, the most named; the others are
     listed): their titles over time."""
-    person = await store.person(key)
-    if person is None:
-        raise ProblemError(404, f"no stored article names a person {key!r}", "person-not-found")
-    return json_response(person)
+    return json_response(found(await store.person(key), f"no stored article names a person {key!r}",
+                               "person-not-found"))
