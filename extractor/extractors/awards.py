@@ -12,6 +12,7 @@ A clause with a proposal, target, admission or gift cue before the pair gives no
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,23 +25,39 @@ from ..patterns import alt, word_alt
 from ..rulebook import AwardKind, Rulebook
 
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
-_SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
+
+
+# a sentence stop: followed by space and a capital, a digit, a quote or a bracket; group 1
+# ends where the next sentence starts
+_STOP_BEFORE = regex.compile(r"[.!?](?=(\s+)[\p{Lu}\d\"'(])")
+_BREAK = regex.compile(r"\n")
 
 
 def _sentences_with(text: str, hits: list[int]) -> list[tuple[int, int]]:
-    """The sentences holding the given positions, each once, in order."""
+    """The sentences holding the given positions, each once, in order.
+
+    A sentence runs from the last stop before the position (one whose next sentence has
+    begun before it) to the first stop after it, within the line. The stops and line breaks
+    are read once; each position then costs a bisection, not a scan of its line (a line may
+    hold a whole 2 MB text).
+    """
     out: list[tuple[int, int]] = []
+    if not hits:
+        return out
+    stops = list(_STOP_BEFORE.finditer(text))
+    stop_at = [m.start() for m in stops]
+    next_at = [m.end(1) for m in stops]  # increasing with stop_at: a stop is no space
+    breaks = [m.start() for m in _BREAK.finditer(text)]
     for pos in hits:
         if out and out[-1][0] <= pos < out[-1][1]:
             continue
-        line_start = text.rfind("\n", 0, pos) + 1
-        line_end = text.find("\n", pos)
-        line_end = len(text) if line_end < 0 else line_end
-        start = line_start
-        for m in _SENTENCE_END.finditer(text, line_start, pos):
-            start = m.end()
-        m = _SENTENCE_END.search(text, pos, line_end)
-        end = m.end() if m else line_end
+        k = bisect_left(breaks, pos)
+        line_start = breaks[k - 1] + 1 if k else 0
+        line_end = breaks[k] if k < len(breaks) else len(text)
+        i = bisect_left(next_at, pos) - 1
+        start = stop_at[i] + 1 if i >= 0 and stop_at[i] >= line_start else line_start
+        i = bisect_left(stop_at, pos)
+        end = stop_at[i] + 1 if i < len(stops) and next_at[i] < line_end else line_end
         out.append((start, end))
     return out
 
@@ -294,8 +311,11 @@ def find_awards(doc: Doc) -> list[Span]:
     text = doc.body
     hits = doc.hits
     award_hits = longest([h for h in hits.get("awards.kind") if doc.in_body(h)])
+    award_starts = [h.start for h in award_hits]
+    spend = doc.budget.spend
     spans: list[Span] = []
-    for ss, se in _sentences_with(text, [h.start for h in award_hits]):
+    for ss, se in _sentences_with(text, award_starts):
+        spend(1)
         sentence_has_verb = hits.any_within("awards.verb", ss, se)
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": later conferrals of a
         # sentence whose giver comes first keep that giver
@@ -307,7 +327,8 @@ def find_awards(doc: Doc) -> list[Span]:
             semi = text.find(";", semi + 1, se)
         bounds = list(zip(clause_starts, clause_starts[1:] + [se]))
         for cs, ce in bounds:
-            awards = _awards_in(text, [h for h in award_hits if cs <= h.start < ce], c)
+            spend(1)
+            awards = _awards_in(text, award_hits[bisect_left(award_starts, cs):bisect_left(award_starts, ce)], c)
             if not awards:
                 continue
             recipients = _recipient_lexicon(rules).scan(doc.lower, cs, ce).get("awards.recipient")

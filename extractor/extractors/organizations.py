@@ -9,6 +9,8 @@ adds no entry on its own.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,13 +65,15 @@ def _capitalized(word: str) -> bool:
     return word[0].isupper() or word[0].isdigit()
 
 
-def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit]) -> tuple[int, str | None]:
+def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit],
+            spend: Callable[[int], None]) -> tuple[int, str | None]:
     """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any."""
     end = pos
     gloss = None
     tokens = 0
     after_level = False
     while tokens < _MAX_TOKENS:
+        spend(1)
         m = _TOKEN.match(text, pos)
         if not m:
             break  # no word follows, so neither a domain nor an inner word can
@@ -126,7 +130,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         if _capitalized(w):
             if not after_level and c.title.match(text, ws, w):
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
-            if after_level and w in c.surnames and tokens and _run_length(text, pos) >= 3:
+            if after_level and w in c.surnames and tokens and _run_length(text, pos, 3) >= 3:
                 break  # "UBND tỉnh Nguyễn Văn A": the name after a bare level word is a person's
             end = pos = m.end()
             tokens += 1
@@ -135,7 +139,8 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     return end, gloss
 
 
-def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, place_hits: dict[int, Hit]) -> str | None:
+def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, place_hits: dict[int, Hit],
+                spend: Callable[[int], None]) -> str | None:
     """For a bare abbreviated head in a list ("HĐND, UBND huyện Trảng Bom"), the level phrase
     the list ends with (" huyện Trảng Bom"), which belongs to every body in it."""
     if not text[h.start:h.end].isupper():
@@ -148,7 +153,7 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
         head = head_hits.get(skip_blanks(text, nxt.end()))
         if head is None:
             return None
-        end, _ = _extend(text, head.end, c, place_hits, head_hits)
+        end, _ = _extend(text, head.end, c, place_hits, head_hits, spend)
         if end > head.end:
             tail = text[head.end:end]
             level = _TOKEN.match(tail)
@@ -158,15 +163,16 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
     return None
 
 
-def _run_length(text: str, pos: int) -> int:
-    """How many capitalised words follow `pos`."""
+def _run_length(text: str, pos: int, enough: int) -> int:
+    """How many capitalised words follow `pos`, counting no further than `enough`."""
     n = 0
-    while True:
+    while n < enough:
         m = _TOKEN.match(text, pos)
         if not m or not m.group("w")[0].isupper():
             return n
         n += 1
         pos = m.end()
+    return n
 
 
 def find_organizations(doc: Doc) -> list[Span]:
@@ -188,17 +194,20 @@ def find_organizations(doc: Doc) -> list[Span]:
     heads = longest([h for h in hits.get("organizations.head")
                      if (seg := text[h.start:h.end]) != lower[h.start:h.end] and seg == norm[h.start:h.end]])
     head_hits = {h.start: h for h in heads}
+    head_starts = [h.start for h in heads]
+    spend = doc.budget.spend
     spans: list[Span] = []
     last_end = -1
     for h in heads:
+        spend(1)
         if h.start < last_end or h.start in not_heads:
             continue
         head = c.head_of[h.phrase]
-        end, gloss = _extend(text, h.end, c, place_hits, head_hits)
+        end, gloss = _extend(text, h.end, c, place_hits, head_hits, spend)
         written = text[h.start:end]
         listed = None
         if end == h.end and not head.standalone:
-            listed = _list_level(text, h, head_hits, c, place_hits)
+            listed = _list_level(text, h, head_hits, c, place_hits, spend)
             if listed is None:
                 continue
         if not any(ch.isupper() for ch in written):
@@ -212,7 +221,8 @@ def find_organizations(doc: Doc) -> list[Span]:
         last_end = end
         if head.organ:
             # "Ban Thường vụ LĐLĐ tỉnh": the body the organ belongs to is named too
-            parent = next((p for p in heads if h.end < p.start < end), None)
+            i = bisect_right(head_starts, h.end)  # the first head starting after this one
+            parent = heads[i] if i < len(heads) and heads[i].start < end else None
             if parent is not None:
                 spans.append(Span("organizations", parent.start, end, "organizations.parent",
                                   {"text": text[parent.start:end], "gloss": gloss, "in_title": in_title}))
