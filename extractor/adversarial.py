@@ -127,23 +127,14 @@ def shape(name: str) -> Shape:
     return next(s for s in SHAPES if s.name == name)
 
 
-def run_shape(s: Shape, size: int, **kwargs) -> str:
-    """Extract one generated input; returns "ok" or the code of the typed error it raised."""
-    from .api import extract
-
-    try:
-        extract(s.make(size), html=s.html, **kwargs)
-    except ExtractionError as e:
-        return f"{type(e).__name__}"
-    return "ok"
-
-
 def measure(s: Shape, size: int, *, min_seconds: float = 0.3) -> tuple[float, str]:
     """(CPU milliseconds per KB, outcome) of extract() on `s` at `size` bytes; small inputs are
     run repeatedly for at least `min_seconds` of CPU so the figure is steady."""
     from .api import extract
 
     text = s.make(size)
+    extract("Ngày 1/1/2020, họp.")  # warm-up: rules compiled, automata built, parsers imported
+    extract("<html><body><p>Ngày 1/1/2020, hội nghị tổng kết.</p></body></html>", html=True)
     runs, outcome = 0, "ok"
     start = time.process_time()
     while True:
@@ -155,3 +146,19 @@ def measure(s: Shape, size: int, *, min_seconds: float = 0.3) -> tuple[float, st
         spent = time.process_time() - start
         if spent >= min_seconds or size >= 1_000_000:
             return spent * 1000 / runs / (size / 1000), outcome
+
+
+def measure_shape(s: Shape, sizes: tuple[int, ...] = SIZES) -> tuple[str, list[str], str, str]:
+    """(name, ms/KB per size, ratio of the largest to the smallest, outcomes) for the table."""
+    figures, outcomes = [], []
+    for size in sizes:
+        ms, outcome = measure(s, size)
+        figures.append(ms)
+        outcomes.append(outcome)
+    ratio = figures[-1] / figures[0] if figures[0] else float("inf")
+    outcome = "ok" if set(outcomes) == {"ok"} else " / ".join(outcomes)
+    return s.name, [f"{f:.2f}" for f in figures], f"{ratio:.2f}", outcome
+
+
+def format_row(name: str, cells: list[str], ratio: str, outcome: str) -> str:
+    return f"{name:<22}" + "".join(f"{c:>9}" for c in cells) + f"{ratio:>10}  {outcome}"

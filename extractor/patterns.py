@@ -28,6 +28,19 @@ def word_alt(words: Iterable[str], *, escape: bool = True) -> str:
     return rf"(?<![\p{{L}}\p{{N}}]){alt(words, escape=escape)}(?![\p{{L}}\p{{N}}])"
 
 
+def anchored(pattern: str, flags: int = 0) -> regex.Pattern:
+    """A pattern only ever tried at a given position (`.match(text, pos)`, `.fullmatch`).
+
+    Before trying a match the regex module looks for a literal the pattern requires ("của" of
+    "... của <giver>", the quote of a quoted name) in all the rest of the text: a quick reject
+    for one `search`, but a scan of the whole text per candidate when `match` is tried at every
+    candidate of a long text, where the literal may never come. A second, never-matching branch
+    hides the literal from that scan; matches are unchanged. (Do not `search` with it: the
+    scan it skips is what makes a search fast.)
+    """
+    return regex.compile(f"(?:{pattern}|(?!))", flags)
+
+
 def compile_ci(pattern: str) -> regex.Pattern:
     return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
 
@@ -142,7 +155,7 @@ class PhraseMatcher:
 
     def __init__(self, phrases: Iterable[str], *, ignore_case: bool = False):
         phrases = list(phrases)
-        self.regex = regex.compile(rf"{alt(phrases)}(?!\p{{L}})", regex.IGNORECASE if ignore_case else 0)
+        self.regex = anchored(rf"{alt(phrases)}(?!\p{{L}})", regex.IGNORECASE if ignore_case else 0)
         self._fold = str.lower if ignore_case else None
         self._heads = frozenset(self._key(letter_run(p)) for p in phrases)
 

@@ -21,7 +21,7 @@ import regex
 from ..doc import Doc, Span
 from ..numbers import number_pattern, parse_count
 from ..lexicon import Hit, Lexicon, longest
-from ..patterns import alt, word_alt
+from ..patterns import alt, anchored, word_alt
 from ..rulebook import AwardKind, Rulebook
 
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
@@ -114,19 +114,19 @@ def _compiled(rules: Rulebook) -> _Compiled:
         # both are searched backwards ((?r)) from the noun, so only its end is tried
         number_before=regex.compile(rf"(?r)(?:(?<!\p{{L}})(?P<bound>{alt(n.bounds)})\s+)?(?<![\p{{L}}\p{{N}}.,%])(?P<num>{num})\s*$", regex.IGNORECASE),
         vague_before=regex.compile(rf"(?r)(?<!\p{{L}})(?P<vague>{alt(n.vague)})\s+$", regex.IGNORECASE),
-        undivided_at=regex.compile(rf"(?:{undivided})(?!\p{{L}})", regex.IGNORECASE),
-        quoted=regex.compile(r'\s*"([^"\n]{2,140})"'),
-        name_word=regex.compile(r"\s+([\p{L}\p{N}]+)"),
+        undivided_at=anchored(rf"(?:{undivided})(?!\p{{L}})", regex.IGNORECASE),
+        quoted=anchored(r'\s*"([^"\n]{2,140})"'),
+        name_word=anchored(r"\s+([\p{L}\p{N}]+)"),
         name_stops=frozenset(w.casefold() for w in a.name_stops + a.grades),
-        grade=regex.compile(rf"\s*,?\s*(?P<grade>{alt(a.grades)})(?!\p{{L}})", regex.IGNORECASE),
-        joiner=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners}|;)?\s*", regex.IGNORECASE),
+        grade=anchored(rf"\s*,?\s*(?P<grade>{alt(a.grades)})(?!\p{{L}})", regex.IGNORECASE),
+        joiner=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners}|;)?\s*", regex.IGNORECASE),
         ends_with_joiner=regex.compile(rf"(?r)(?:,|\s{joiners})\s*$", regex.IGNORECASE),
-        award_joiner=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*", regex.IGNORECASE),
+        award_joiner=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*", regex.IGNORECASE),
         trailing_adverbs=regex.compile(rf"(?:\s+{adverbs})+$", regex.IGNORECASE),
         subject_split=regex.compile(rf",|;|(?<!\p{{L}}){joiners}(?!\p{{L}})|\"", regex.IGNORECASE),
         to_recipients=regex.compile(rf"(?r)(?:(?<!\p{{L}}){alt(g.to_recipients)}|:)\s*$", regex.IGNORECASE),
         verb=regex.compile(word_alt(a.verbs), regex.IGNORECASE),
-        giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
+        giver_after=anchored(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
         giver_passive=regex.compile(
             rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
         # searched backwards from the award: the verb right before it ends the giver's phrase
@@ -272,6 +272,9 @@ def _clean_giver(raw: str | None, c: _Compiled) -> str | None:
     return g
 
 
+_GIVER_REACH = 1000
+
+
 def _giver(text: str, sentence: tuple[int, int], clause_start: int, count: _Count, award: _Award,
            giver_first: bool, c: _Compiled) -> str | None:
     m = c.giver_after.match(text, award.end)
@@ -282,17 +285,20 @@ def _giver(text: str, sentence: tuple[int, int], clause_start: int, count: _Coun
         if m:
             return _clean_giver(m.group("giver"), c)
     m = None
-    for m in c.delegation.finditer(text, sentence[0], award.start):
+    # searches before the award reach back `_GIVER_REACH` characters at most: a giver is named
+    # within the sentence's last few hundred, and a 2 MB sentence must not be read per award
+    for m in c.delegation.finditer(text, max(sentence[0], award.start - _GIVER_REACH), award.start):
         pass
     if m:
         return _clean_giver(m.group("giver"), c)
     if giver_first:
-        m = c.giver_subject.search(text, clause_start, award.start)
+        reach = max(clause_start, award.start - _GIVER_REACH)
+        m = c.giver_subject.search(text, reach, award.start)
         if m and m.start() - clause_start >= 2:
             head = text[max(clause_start, m.start() - 300):m.start()]
         else:
-            head = text[clause_start:award.start] if award.kind == "khen_thuong" else None
-        if head is not None and not c.person.search(text, clause_start, award.start):
+            head = text[reach:award.start] if award.kind == "khen_thuong" else None
+        if head is not None and not c.person.search(text, reach, award.start):
             # the subject is the last phrase before the verb: after the last comma or "và"
             parts = c.subject_split.split(head)
             return _clean_giver(parts[-1], c)
@@ -337,18 +343,34 @@ def find_awards(doc: Doc) -> list[Span]:
                 continue
             claimed: set[int] = set()
             pairs: list[tuple[_Count, list[_Award], bool, str]] = []
+            # Counts and awards are in text order (counts disjoint), so each question below
+            # is a bisection or a pointer moving forward, not a pass over the clause's awards.
+            award_starts_here = [a.start for a in awards]
+            by_end = sorted(range(len(awards)), key=lambda i: awards[i].end)
+            ended, last_ended = 0, -1  # awards[by_end[:ended]] end before the current count
+            next_rank = [len(awards)] * (len(awards) + 1)  # index of the next award not "khen_thuong"
+            for i in range(len(awards) - 1, -1, -1):
+                next_rank[i] = i if awards[i].kind != "khen_thuong" else next_rank[i + 1]
             # giver first / colon list: "<award> cho <count>", "<award>: <count>"
-            for cnt in counts:
-                before = [i for i, a in enumerate(awards) if a.end <= cnt.start]
-                if not before:
+            for k, cnt in enumerate(counts):
+                spend(1)
+                while ended < len(by_end) and awards[by_end[ended]].end <= cnt.start:
+                    last_ended = max(last_ended, by_end[ended])
+                    ended += 1
+                if last_ended < 0:
                     continue
-                last = before[-1]
+                last = last_ended
+                if cnt.start - awards[last].end >= 200:
+                    continue  # too far apart to pair (and no slice of a long clause per count)
                 gap = text[awards[last].end:cnt.start]
                 m = c.to_recipients.search(gap) or not gap.strip()
-                if m and len(gap) < 200 and not any(cnt2.start > awards[last].end and cnt2.end <= cnt.start for cnt2 in counts if cnt2 is not cnt):
+                # another count between the award and this one (counts are disjoint, in order)
+                between = k > 0 and counts[k - 1].start > awards[last].end
+                if m and not between:
                     run = _chain(awards, last, text, -1, c)
-                    later = [a for a in awards if a.start >= cnt.end and a.kind != "khen_thuong"]
-                    if all(a.kind == "khen_thuong" for a in run) and later and c.verb.search(text, cnt.end, later[0].start):
+                    later = next_rank[bisect_left(award_starts_here, cnt.end)]
+                    if all(a.kind == "khen_thuong" for a in run) and later < len(awards) \
+                            and c.verb.search(text, cnt.end, awards[later].start):
                         continue  # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"
                     claimed.update(id(a) for a in run)
                     rule = "awards.colon_list" if gap.rstrip().endswith(":") else "awards.giver_first"
@@ -356,15 +378,18 @@ def find_awards(doc: Doc) -> list[Span]:
             # recipients first: "<count> được ... <award>"
             paired = {id(p[0]) for p in pairs}
             for k, cnt in enumerate(counts):
+                spend(1)
                 if id(cnt) in paired:
                     continue
                 nxt = counts[k + 1].start if k + 1 < len(counts) else ce
-                after = [i for i, a in enumerate(awards) if a.start >= cnt.end and a.start < nxt and id(a) not in claimed]
-                if not after:
+                first = bisect_left(award_starts_here, cnt.end)  # the first free award before the next count
+                while first < len(awards) and awards[first].start < nxt and id(awards[first]) in claimed:
+                    first += 1
+                if first == len(awards) or awards[first].start >= nxt:
                     continue
-                if not c.verb.search(text, cnt.end, awards[after[0]].start):
+                if not c.verb.search(text, cnt.end, awards[first].start):
                     continue
-                run = [a for a in _chain(awards, after[0], text, +1, c) if id(a) not in claimed]
+                run = [a for a in _chain(awards, first, text, +1, c) if id(a) not in claimed]
                 pairs.append((cnt, run, False, "awards.recipients_first"))
             for cnt, run, giver_first, rule in pairs:
                 if not sentence_has_verb and rule != "awards.colon_list":

@@ -14,7 +14,7 @@ import regex
 
 from ..calendar import full_year, iso_day
 from ..doc import Doc, Span
-from ..patterns import Claimed, alt, windows
+from ..patterns import Claimed, alt, anchored, windows
 from ..rulebook import Rulebook
 
 _SERIAL = r"(?:(?<=[Ss]ố)|(?<![\p{L}\p{N}/.\-]))(?P<serial>\d{1,5}[a-zđ]?)"
@@ -76,12 +76,12 @@ def _compiled(rules: Rulebook) -> _Compiled:
         law_cue_before=regex.compile(
             rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(g.law_words)}))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
         letter_cue_before=regex.compile(rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(g.letter_words)}))\s+(?i:{so})\s*:?\s*$"),
-        bare_after=regex.compile(
+        bare_after=anchored(
             rf"\s+(?:(?i:{so})\s*:?\s*)?(?P<serial>\d{{1,5}}[a-zđ]?)(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
             rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),
-        tail_date=regex.compile(rf"\s*,?\s*(?:{alt(g.issued)}\s+)*{day}\s+{date}", regex.IGNORECASE),
-        tail_issuer=regex.compile(rf"\s*,?\s*{alt(g.issuer)}\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
-        tail_title=regex.compile(rf"\s*,?\s*(?P<title>{alt(g.title)}\s+(?:\"[^\"\n]{{3,220}}\"|[^;.\n\"]{{3,220}}))", regex.IGNORECASE),
+        tail_date=anchored(rf"\s*,?\s*(?:{alt(g.issued)}\s+)*{day}\s+{date}", regex.IGNORECASE),
+        tail_issuer=anchored(rf"\s*,?\s*{alt(g.issuer)}\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
+        tail_title=anchored(rf"\s*,?\s*(?P<title>{alt(g.title)}\s+(?:\"[^\"\n]{{3,220}}\"|[^;.\n\"]{{3,220}}))", regex.IGNORECASE),
         code_of={c.casefold(): c for c in codes},
         name_of_code={t.code: t.name for t in r.types},
         code_of_word={w.casefold(): t.code for t in r.types for w in t.words},

@@ -17,13 +17,13 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import longest
-from ..patterns import SpanIndex, alt
+from ..patterns import SpanIndex, alt, anchored
 from ..resolve.names import Place
 from ..rulebook import Rulebook, Unit
 from ..text.normalize import fold_tone_style
 
 _WORD = r"\p{Lu}[\p{Ll}]*(?:'\p{L}[\p{Ll}]*)?"
-_PLACE_NAME = regex.compile(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
+_PLACE_NAME = anchored(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
         level_kind={lv.word.lower(): lv.kind for lv in rules.locations.levels},
         surnames=frozenset(rules.people.surnames),
         # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
-        next_in_list=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
+        next_in_list=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
                                    rf"(?=\s*(?:,|{joiners}|\.|;|\)|$|\n))"),
-        leading_level=regex.compile(rf"{levels}\s+", regex.IGNORECASE),
+        leading_level=anchored(rf"{levels}\s+", regex.IGNORECASE),
         level_before=regex.compile(rf"(?r){levels}\s*$", regex.IGNORECASE),
         districts=_district_index(rules),
         province_current={u.name: u.current for u in rules.gazetteer.units},

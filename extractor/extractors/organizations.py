@@ -18,10 +18,10 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import Hit, longest
-from ..patterns import PhraseMatcher, alt, skip_blanks
+from ..patterns import PhraseMatcher, alt, anchored, skip_blanks
 from ..rulebook import OrgHead, Rulebook
 
-_TOKEN = regex.compile(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
+_TOKEN = anchored(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
 _MAX_TOKENS = 14
 
 
@@ -51,7 +51,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         title=PhraseMatcher(rules.people.titles),
         domain=PhraseMatcher(o.domains, ignore_case=True),
         # "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
-        list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
+        list_next=anchored(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
     )
 

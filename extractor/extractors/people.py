@@ -16,7 +16,7 @@ import ahocorasick
 import regex
 
 from ..doc import Doc, Span
-from ..patterns import PhraseMatcher, SpanIndex, alt, skip_blanks
+from ..patterns import PhraseMatcher, SpanIndex, alt, anchored, skip_blanks
 from ..rulebook import Rulebook
 
 _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
@@ -24,8 +24,8 @@ _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
 _NAME = regex.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,5}}")
 _WORD_SPAN = regex.compile(r"\S+")
 _TITLE_SPLIT = regex.compile(r",\s*(?=\p{Lu})")
-_LOWER_TAIL = regex.compile(r"[ \t]+(\p{Ll}+)(?=\s*[,.;:)]|\s+-\s|\s*$)")
-_TITLE_SEP = regex.compile(r"\s*(?:-|,|:|\()\s*")
+_LOWER_TAIL = anchored(r"[ \t]+(\p{Ll}+)(?=\s*[,.;:)]|\s+-\s|\s*$)")
+_TITLE_SEP = anchored(r"\s*(?:-|,|:|\()\s*")
 
 
 @dataclass(frozen=True)

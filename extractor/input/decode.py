@@ -23,10 +23,10 @@ def _looks_like_text(text: str) -> bool:
 
 
 def _where(data: bytes, e: UnicodeDecodeError, offset: int = 0) -> str:
-    """ "invalid start byte at byte 17 (ff fe), after b'Ng\\xc3\\xa0y '": the offending bytes
-    and what precedes them, so the place can be found in the file."""
-    start, end = e.start + offset, e.end + offset
-    return f"{e.reason} at byte {start} ({data[start:max(end, start + 1)].hex(' ')}), after {data[max(0, start - 12):start]!r}"
+    """ "invalid start byte at byte 17: ff fe 32 38, after b'Ng\\xc3\\xa0y '": the bytes from
+    the first bad one on, and what precedes them, so the place can be found in the file."""
+    start = e.start + offset
+    return f"{e.reason} at byte {start}: {data[start:start + 4].hex(' ')}, after {data[max(0, start - 12):start]!r}"
 
 
 def _mostly_utf8(data: bytes) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..errors import UnparseableHtml
+from ..errors import HtmlTooComplex, UnparseableHtml
 
 _TAG = regex.compile(r"<\s*(html|body|div|p|head|title|meta|article|span|br|h1)\b", regex.IGNORECASE)
 
@@ -65,8 +65,87 @@ _META_AUTHOR = regex.compile(
     regex.IGNORECASE)
 
 
-def html_to_article(html: str, name: str = "<html>") -> HtmlArticle:
-    """Main text and metadata of a saved page; raises UnparseableHtml when there is no text."""
+# a tag or a comment opening; the scan jumps from one "<" to the next
+_MARKUP = regex.compile(r"<(?:(!--)|(/?)([A-Za-z][A-Za-z0-9:\-]*))")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen basefont bgsound frame"
+                  .split())
+# elements whose text is not markup: their content is skipped to the matching end tag
+_RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes plaintext".split())
+# a start tag of these closes an open element of the same name (<p>a<p>b: two siblings)
+_CLOSES_SAME = frozenset("p li dt dd tr td th option optgroup rb rt rp thead tbody tfoot".split())
+
+
+def check_html_size(html: str, max_depth: int, max_elements: int, name: str = "<html>") -> tuple[int, int]:
+    """(deepest nesting, elements) of a page, by one linear pass over its tags, before any
+    parser builds a tree: refuses with HtmlTooComplex past either limit.
+
+    Parsers take time and memory per element and per level (a page nested 100,000 deep holds
+    a worker for minutes), so the limits are checked on the markup itself. The count follows
+    the parser's main rules (void elements, end tags that close what is open, <p> and <li>
+    closing their open namesake, script and comments skipped), close enough for a limit.
+
+    >>> check_html_size("<div><p>a<p>b<br></div><!-- <div> -->", 10, 10)
+    (2, 4)
+    """
+    open_tags: list[str] = []
+    open_count: dict[str, int] = {}
+    elements = deepest = 0
+    lower: str | None = None
+    pos, n = 0, len(html)
+    search = _MARKUP.search
+
+    def close_through(tag: str) -> None:
+        while open_tags:
+            top = open_tags.pop()
+            open_count[top] -= 1
+            if top == tag:
+                return
+
+    while pos < n:
+        m = search(html, pos)
+        if m is None:
+            break
+        if m.group(1):  # a comment: to its end
+            end = html.find("-->", m.end())
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        gt = html.find(">", m.end())
+        if gt < 0:
+            break
+        pos = gt + 1
+        tag = m.group(3).lower()
+        if m.group(2):  # an end tag closes its element and whatever is open inside it
+            if open_count.get(tag):
+                close_through(tag)
+            continue
+        elements += 1
+        if elements > max_elements:
+            raise HtmlTooComplex(f"{name}: the page holds more than {max_elements} elements (max_html_elements)")
+        if tag in _VOID or html[gt - 1] == "/":
+            continue
+        if tag in _CLOSES_SAME and open_count.get(tag):
+            close_through(tag)
+        open_tags.append(tag)
+        open_count[tag] = open_count.get(tag, 0) + 1
+        if len(open_tags) > deepest:
+            deepest = len(open_tags)
+            if deepest > max_depth:
+                raise HtmlTooComplex(f"{name}: the page nests elements more than {max_depth} deep (max_html_depth)")
+        if tag in _RAW_TEXT:
+            lower = lower if lower is not None else html.lower()
+            end = lower.find("</" + tag, pos)
+            if end < 0:
+                break
+            pos = end
+    return deepest, elements
+
+
+def html_to_article(html: str, name: str = "<html>", *, max_depth: int = 512, max_elements: int = 50_000) -> HtmlArticle:
+    """Main text and metadata of a saved page; raises UnparseableHtml when there is no text,
+    HtmlTooComplex when the page is nested too deep or holds too many elements."""
+    check_html_size(html, max_depth, max_elements, name)
     import trafilatura
 
     try:
