@@ -109,6 +109,16 @@ SHAPES: tuple[Shape, ...] = (
     Shape("award_clause", lambda n: _repeat(
         lambda k: f"{k % 9 + 1} tập thể được UBND tỉnh tặng Bằng khen, {k % 7 + 1} cá nhân được tặng Giấy khen, ", n),
           what="award conferrals in one long sentence"),
+    Shape("award_first_sentences", lambda n: _repeat(
+        lambda k: f"Bằng khen của UBND tỉnh được trao tặng cho {k % 9 + 1} tập thể. ", n),
+          what="sentences that start with the award, one line"),
+    Shape("place_lists", lambda n: _repeat(lambda k: f"các huyện {_SYL[k % len(_SYL)]}, {_SYL[(k + 1) % len(_SYL)]} và "
+                                                     f"xã {_SYL[(k + 2) % len(_SYL)]}, tỉnh Cao Bằng, ", n),
+          what="level words followed by lists of place names"),
+    Shape("bare_heads_list", lambda n: _repeat(_cycle("HĐND, UBND, MTTQ, "), n), what="abbreviated heads listed without a level"),
+    Shape("short_lines", lambda n: _repeat(lambda k: f"Tin số {k} ngày {k % 28 + 1}/{k % 12 + 1}\n", n),
+          what="many short distinct lines"),
+    Shape("lowercase_line", lambda n: _repeat(_cycle("cán bộ công đoàn cơ sở tham gia "), n), what="one long line of common words"),
     Shape("stacked_marks", lambda n: "a" + _repeat(_cycle("\u0301\u0323"), n - 1), what="one letter under a run of combining marks"),
     Shape("control_characters", lambda n: _repeat(lambda k: f"Ngày\x00{k % 28 + 1}/3/2020\x01 họp\x07\x1b tại\x7f Hà Nội. ", n),
           what="NUL and other control characters among words"),

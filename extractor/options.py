@@ -18,10 +18,11 @@ class ExtractOptions(BaseModel):
     #: Publication date to assume when the article has no dateline (ISO date), e.g. from a feed.
     published_at: str | None = None
     #: Work units extraction may spend per character of text, plus a fixed allowance
-    #: (budget.py). Linear steps use a few per character; past the budget extraction stops
-    #: with WorkLimitExceeded instead of running for minutes.
-    work_per_char: int = 200
-    work_base: int = 200_000
+    #: (budget.py): a unit per candidate match and per character a step re-reads. Linear
+    #: steps spend at most about 4 per character on the adversarial shapes; past the budget
+    #: extraction stops with WorkLimitExceeded instead of running for minutes.
+    work_per_char: int = 20
+    work_base: int = 100_000
     #: CPU seconds one extraction may use (TimeLimitExceeded past it); None: no limit.
     max_cpu_seconds: float | None = None
     #: HTML nested deeper than this, or with more elements, is refused before parsing

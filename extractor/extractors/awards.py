@@ -321,7 +321,7 @@ def find_awards(doc: Doc) -> list[Span]:
     spend = doc.budget.spend
     spans: list[Span] = []
     for ss, se in _sentences_with(text, award_starts):
-        spend(1)
+        spend(1 + se - ss)  # sentences overlap at most pairwise: the text is read about twice
         sentence_has_verb = hits.any_within("awards.verb", ss, se)
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": later conferrals of a
         # sentence whose giver comes first keep that giver
@@ -333,7 +333,7 @@ def find_awards(doc: Doc) -> list[Span]:
             semi = text.find(";", semi + 1, se)
         bounds = list(zip(clause_starts, clause_starts[1:] + [se]))
         for cs, ce in bounds:
-            spend(1)
+            spend(1 + ce - cs)
             awards = _awards_in(text, award_hits[bisect_left(award_starts, cs):bisect_left(award_starts, ce)], c)
             if not awards:
                 continue

@@ -45,6 +45,7 @@ class _YearEvidence:
         self.full_years = sorted(full_years)
         self.full_positions = [pos for pos, _ in self.full_years]
         self._paragraph_years: dict[int, set[int]] = {}
+        self.spend = doc.budget.spend
 
     def sentence_year(self, pos: int) -> int | None:
         """The last "năm YYYY" of the sentence, before `pos`."""
@@ -60,6 +61,7 @@ class _YearEvidence:
         found = self._paragraph_years.get(ps)
         if found is None:
             pe = self.breaks[k] if k < len(self.breaks) else len(self.text)
+            self.spend(pe - ps)  # each paragraph is read once
             found = {int(m.group(1)) for m in self.year_word.finditer(self.text, ps, pe)}
             lo, hi = bisect_left(self.full_positions, ps), bisect_left(self.full_positions, pe)
             found |= {y for _, y in self.full_years[lo:hi]}
