@@ -126,6 +126,12 @@ SHAPES: tuple[Shape, ...] = (
           html=True, what="elements nested ever deeper"),
     Shape("html_many_tags", lambda n: "<html><body>" + _repeat(_cycle("<b>a</b>"), n) + "</body></html>",
           html=True, what="a flat page of many small elements"),
+    Shape("html_long_tag", lambda n: "<html><head><meta " + _repeat(lambda k: f"name='pubdate' data-{k}='x' ", n)
+          + "></head><body><article><p>" + _article(0) + "</p></article></body></html>", html=True,
+          what="one tag with a great many attributes"),
+    Shape("html_many_attributes", lambda n: "<html><body><article>" + _repeat(
+        lambda k: "<p " + " ".join(f"data-{i}='{i}'" for i in range(150)) + f">{_article(k)}</p>", n)
+          + "</article></body></html>", html=True, what="elements with 150 attributes each"),
     Shape("html_paragraphs", lambda n: "<html><body><article>" + _repeat(lambda k: f"<p>{_article(k)}</p>", n)
           + "</article></body></html>", html=True, what="a page of article paragraphs"),
 )

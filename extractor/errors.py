@@ -39,8 +39,9 @@ class BinaryInput(ExtractionError):
 
 
 class HtmlTooComplex(ExtractionError):
-    """A page nested deeper or holding more elements than the limits (ExtractOptions
-    max_html_depth, max_html_elements); checked by a linear scan before any parser runs."""
+    """A page nested deeper, or holding more elements or attributes, than the limits
+    (ExtractOptions max_html_depth, max_html_elements, max_html_attributes); checked by a
+    linear scan before any parser runs."""
 
     code = "E006"
     status = 422

@@ -29,6 +29,8 @@ class ExtractOptions(BaseModel):
     #: (HtmlTooComplex). Browsers cap the tree depth at 512; long news pages hold a few thousand elements.
     max_html_depth: int = 512
     max_html_elements: int = 50_000
+    #: attributes of one element (parsers compare each with the others)
+    max_html_attributes: int = 200
 
 
 DEFAULT_OPTIONS = ExtractOptions()
