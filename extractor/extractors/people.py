@@ -74,9 +74,9 @@ def _trim(text: str, start: int, end: int, c: _Compiled) -> int:
     return pos
 
 
+# a title with no stop is cut at `_TITLE_REACH` characters; its stop is looked for no further
+# than `_TITLE_STOP_REACH` (without a bound every person on a long line reads to its end)
 _TITLE_REACH = 160
-# how far to look for the end of a title: a title that has not ended by then is cut at
-# `_TITLE_REACH` characters; without a bound each person on a long line would read to its end
 _TITLE_STOP_REACH = 1000
 
 
