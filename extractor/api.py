@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +18,27 @@ from .record import Record
 from .rulebook import Rulebook, load_rules
 
 Content = str | bytes | os.PathLike | IO[str] | IO[bytes]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with every surrogate code point replaced by U+FFFD, one for one.
+
+    A str from JSON ("\\udcff") or from bytes decoded with "surrogateescape" may hold lone
+    surrogates: they are not characters, cannot be encoded as UTF-8, hashed, stored or sent
+    back. Replacing each by U+FFFD keeps every index, so offsets into the caller's text stay
+    exact; the record's `text` holds U+FFFD where the caller's held a surrogate.
+
+    >>> without_surrogates("Ngày 1/1/2020 \\udcff")[-1] == "\\ufffd"
+    True
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def _read(content: Content, options: ExtractOptions) -> tuple[str, str | None, str, dict]:
@@ -54,7 +76,10 @@ def extract(content: Content, *, source: dict | None = None, html: bool | None =
 
     `content` is the article as text, bytes, a path or an open file; HTML is recognised by
     its markup or a .html/.htm path (or forced with `html=`). Raises an `ExtractionError`
-    subclass for empty, oversized, binary, undecodable or unparseable input.
+    subclass for empty, oversized, binary, undecodable or unparseable input, HTML nested too
+    deep or with too many elements, and input that needs more work than its length allows.
+    Lone surrogates in text are read as U+FFFD, one for one (`without_surrogates`), so
+    offsets still index the caller's text; NUL and other control characters are kept.
 
     >>> extract("Ngày 28/7/2022, 2 tập thể được UBND tỉnh tặng Bằng khen.").dates[0].value
     '2022-07-28'
@@ -62,6 +87,7 @@ def extract(content: Content, *, source: dict | None = None, html: bool | None =
     options = options or DEFAULT_OPTIONS
     rules = rules or load_rules()
     text, encoding, name, found_source = _read(content, options)
+    text = without_surrogates(text)
     if not text or not text.strip():
         raise EmptyInput(f"{name}: the input is empty")
     if len(text) > options.max_chars:
@@ -69,7 +95,8 @@ def extract(content: Content, *, source: dict | None = None, html: bool | None =
     is_html = html if html is not None else (name.lower().endswith(HTML_SUFFIXES) or looks_like_html(text))
     hints: dict[str, Any] = {}
     if is_html:
-        article = html_to_article(text, name)
+        article = html_to_article(text, name, max_depth=options.max_html_depth, max_elements=options.max_html_elements,
+                                  max_attributes=options.max_html_attributes)
         text = _with_page_lines(article, rules)
         hints = {"title": article.title, "published_at": _iso_published(article.published), "authors": article.authors}
         found_source["format"] = "html"

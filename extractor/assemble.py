@@ -10,7 +10,6 @@ each of a few hundred nested models in Python.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 
 from .doc import Doc, Span
 from .record import Record
@@ -19,12 +18,12 @@ from .resolve.names import expand_name
 from .resolve.organizations import resolve_organizations
 from .resolve.people import resolve_people
 from .resolve.years import resolve_years
-from .text.normalize import normalize
+from .text.normalize import nfc, normalize
 
 
 def article_id(text: str) -> str:
     """Stable content hash: NFC text with whitespace folded, so re-saved copies get one id."""
-    canon = " ".join(unicodedata.normalize("NFC", text).split())
+    canon = " ".join(nfc(text).split())
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:24]
 
 
@@ -97,17 +96,19 @@ def _documents(doc: Doc) -> list[dict]:
 def _awards(doc: Doc) -> list[dict]:
     place = doc.context.get("place")
     out: list[dict] = []
-    seen: list[tuple] = []
+    givers_of: dict[tuple, set] = {}  # the givers (None: unnamed) already seen with each count
     for sp in doc.spans.get("awards", []):
+        doc.budget.spend(1)
         v = dict(sp.value)
         giver_text = v.pop("giver_text")
         v.pop("giver_source", None)
         giver = expand_name(giver_text, doc.rules, place) if giver_text else None
         key = (v["award_kind"], v["collectives"], v["individuals"], v["recipients"])
         # a caption or summary restating a conferral adds no entry
-        if any(k == key and (g == giver or g is None or giver is None) for k, g in seen):
+        seen = givers_of.setdefault(key, set())
+        if seen and (giver is None or giver in seen or None in seen):
             continue
-        seen.append((key, giver))
+        seen.add(giver)
         out.append({**v, "giver": giver, **_mention(doc, sp)})
     return out
 

@@ -187,8 +187,22 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="Gold JSONL, one record a
 def bench(paths: Annotated[Optional[list[Path]], typer.Argument(help="Articles or folders (default: seeds and corpus)")] = None,
           seconds: Annotated[float, typer.Option(help="Minimum seconds to time extract()")] = 3.0,
           baseline_seconds: Annotated[float, typer.Option(help="Longest time given to underthesea's ner")] = 20.0,
-          baseline: Annotated[bool, typer.Option("--baseline/--no-baseline")] = True) -> None:
+          baseline: Annotated[bool, typer.Option("--baseline/--no-baseline")] = True,
+          adversarial: Annotated[bool, typer.Option("--adversarial", help="Time the adversarial shapes instead "
+                                                    "(CPU ms per KB at 10 KB, 100 KB and 1 MB)")] = False,
+          shape: Annotated[Optional[list[str]], typer.Option(help="With --adversarial: only these shapes")] = None) -> None:
     """Articles per second of extract() on one core, beside underthesea's ner on the same texts."""
+    if adversarial:
+        from .adversarial import SHAPES, SIZES, format_row, measure_shape
+
+        chosen = [s for s in SHAPES if not shape or s.name in shape]
+        if not chosen:
+            raise typer.BadParameter(f"no such shape; shapes: {', '.join(s.name for s in SHAPES)}")
+        print(f"CPU milliseconds per KB of input (process time, one core); target: 1 MB within 1.5x of 10 KB, under 5")
+        print(format_row("shape", [f"{n // 1000} KB" if n < 1_000_000 else "1 MB" for n in SIZES], "1MB/10KB", "outcome"))
+        for s in chosen:
+            print(format_row(*measure_shape(s)), flush=True)
+        return
     from .bench import run_benchmark
 
     files = _article_paths(paths or _default_bench_paths())

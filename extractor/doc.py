@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .budget import WorkBudget
 from .options import ExtractOptions
 from .rulebook import Rulebook
 from .text.normalize import normalize
@@ -41,6 +42,8 @@ class Doc:
     #: lower-cased `norm` (same length) and the lexicon's hits in it, set by the lexicon step
     lower: str = ""
     hits: Any = None
+    #: work units left for this extraction (budget.py); set by `from_text`
+    budget: WorkBudget | None = None
 
     def in_body(self, hit) -> bool:
         """True when a hit lies in the article body (not chrome, headline or byline)."""
@@ -52,7 +55,9 @@ class Doc:
     @classmethod
     def from_text(cls, raw: str, rules: Rulebook, options: ExtractOptions) -> "Doc":
         norm, offsets = normalize(raw)
-        return cls(raw=raw, norm=norm, offsets=offsets, rules=rules, options=options)
+        budget = WorkBudget(len(norm), per_char=options.work_per_char, base=options.work_base,
+                            cpu_seconds=options.max_cpu_seconds)
+        return cls(raw=raw, norm=norm, offsets=offsets, rules=rules, options=options, budget=budget)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Map a span of `norm` to the caller's text; returns (start, end, raw slice)."""

@@ -54,7 +54,15 @@ class Hits:
         return out
 
     def any_within(self, category: str, start: int, end: int) -> bool:
-        return bool(self.within(category, start, end))
+        hits = self._by.get(category)
+        if not hits:
+            return False
+        i = bisect_left(self._starts[category], start)
+        while i < len(hits) and hits[i].start < end:  # stops at the first that fits
+            if hits[i].end <= end:
+                return True
+            i += 1
+        return False
 
 
 _START, _END = itemgetter(0), itemgetter(1)

@@ -1,8 +1,9 @@
 """Compose vocabulary tables into regex alternations (longest first, refusing empty groups)."""
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
+from itertools import accumulate
 
 import regex
 
@@ -27,6 +28,19 @@ def word_alt(words: Iterable[str], *, escape: bool = True) -> str:
     return rf"(?<![\p{{L}}\p{{N}}]){alt(words, escape=escape)}(?![\p{{L}}\p{{N}}])"
 
 
+def anchored(pattern: str, flags: int = 0) -> regex.Pattern:
+    """A pattern only ever tried at a given position (`.match(text, pos)`, `.fullmatch`).
+
+    Before trying a match the regex module looks for a literal the pattern requires ("của" of
+    "... của <giver>", the quote of a quoted name) in all the rest of the text: a quick reject
+    for one `search`, but a scan of the whole text per candidate when `match` is tried at every
+    candidate of a long text, where the literal may never come. A second, never-matching branch
+    hides the literal from that scan; matches are unchanged. (Do not `search` with it: the
+    scan it skips is what makes a search fast.)
+    """
+    return regex.compile(f"(?:{pattern}|(?!))", flags)
+
+
 def compile_ci(pattern: str) -> regex.Pattern:
     return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
 
@@ -39,17 +53,78 @@ def windows(text: str, anchor: regex.Pattern, before: int, after: int, *, whole_
     space or line break, so no match is cut in the middle of a word.
     """
     out: list[tuple[int, int]] = []
+    n = len(text)
+    # the next space and line break at or after the last window's end: windows move forward,
+    # so each is found again only once the scan has passed it (no rescan of long words)
+    space = newline = -2
     for m in anchor.finditer(text):
-        s, e = max(0, m.start() - before), min(len(text), m.end() + after)
+        s, e = max(0, m.start() - before), min(n, m.end() + after)
         if whole_words:
-            s = max(text.rfind(" ", 0, s), text.rfind("\n", 0, s), 0)
-            ends = [i for i in (text.find(" ", e), text.find("\n", e)) if i >= 0]
-            e = min(ends) if ends else len(text)
+            # back to a break, but no further than the last window: a start before its end
+            # merges the two windows anyway
+            floor = out[-1][1] if out else 0
+            s = max(text.rfind(" ", floor, s), text.rfind("\n", floor, s), floor)
+            if space != -1 and space < e:
+                space = text.find(" ", e)
+            if newline != -1 and newline < e:
+                newline = text.find("\n", e)
+            ends = [i for i in (space, newline) if i >= 0]
+            e = min(ends) if ends else n
         if out and s <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], e))
         else:
             out.append((s, e))
     return out
+
+
+class Claimed:
+    """Disjoint spans claimed by earlier matches: "does [s, e) overlap one?" by bisection.
+
+    Patterns claim text in passes (all matches of one pattern); claims of the current pass
+    are kept aside, mostly appended in order, and merged in linear time when the pass ends.
+
+    >>> c = Claimed(); c.claim(5, 9); c.overlaps(8, 12), c.overlaps(9, 12)
+    (True, False)
+    """
+
+    def __init__(self) -> None:
+        self._done: list[tuple[int, int]] = []
+        self._pass: list[tuple[int, int]] = []
+
+    @staticmethod
+    def _hits(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+        i = bisect_left(spans, (e,))  # spans[:i] start before e; being disjoint, the last ends last
+        return i > 0 and spans[i - 1][1] > s
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return self._hits(self._done, s, e) or self._hits(self._pass, s, e)
+
+    def claim(self, s: int, e: int) -> None:
+        if not self._pass or self._pass[-1] < (s, e):
+            self._pass.append((s, e))
+        else:
+            insort(self._pass, (s, e))
+
+    def end_pass(self) -> None:
+        self._done = sorted(self._done + self._pass)  # two sorted runs: a linear merge
+        self._pass = []
+
+
+class SpanIndex:
+    """Fixed spans, possibly nested or overlapping: "does [s, e) overlap one?" by bisection.
+
+    >>> SpanIndex([(0, 10), (2, 3)]).overlaps(5, 6), SpanIndex([(0, 4), (2, 3)]).overlaps(5, 6)
+    (True, False)
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._max_end = list(accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_left(self._starts, e)  # spans[:i] start before e; one overlaps if any ends after s
+        return i > 0 and self._max_end[i - 1] > s
 
 
 def skip_blanks(text: str, pos: int) -> int:
@@ -80,7 +155,7 @@ class PhraseMatcher:
 
     def __init__(self, phrases: Iterable[str], *, ignore_case: bool = False):
         phrases = list(phrases)
-        self.regex = regex.compile(rf"{alt(phrases)}(?!\p{{L}})", regex.IGNORECASE if ignore_case else 0)
+        self.regex = anchored(rf"{alt(phrases)}(?!\p{{L}})", regex.IGNORECASE if ignore_case else 0)
         self._fold = str.lower if ignore_case else None
         self._heads = frozenset(self._key(letter_run(p)) for p in phrases)
 

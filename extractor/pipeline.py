@@ -96,6 +96,8 @@ STEPS: tuple[Step, ...] = (
 def run_pipeline(doc: Doc, steps: tuple[Step, ...] = STEPS) -> Doc:
     for step in steps:
         step.run(doc)
+        if doc.budget is not None:
+            doc.budget.check_time()
     return doc
 
 

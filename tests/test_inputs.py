@@ -98,3 +98,67 @@ def test_broken_html_still_gives_its_text():
 def test_decode_reports_encoding():
     assert decode_bytes(ARTICLE.encode("utf-16"))[1] == "utf-16"
     assert decode_bytes(to_windows_1258(ARTICLE))[1] == "windows-1258"
+
+
+def test_invalid_utf8_error_names_the_byte_and_shows_it():
+    good = ARTICLE.encode("utf-8")
+    at = good.index("Bằng".encode("utf-8"))
+    with pytest.raises(UndecodableInput, match=rf"not valid UTF-8: invalid start byte at byte {at}: ff fe "):
+        decode_bytes(good[:at] + b"\xff\xfe" + good[at:])
+    # after a byte-order mark the offset still counts from the file's first byte
+    with pytest.raises(UndecodableInput, match=r"at byte 5: e0 79 20 ff"):
+        decode_bytes(codecs.BOM_UTF8 + b"Ng\xe0y \xff\xfe 28/7")
+
+
+def test_utf8_with_a_nul_between_characters_is_read_as_utf8_not_utf16():
+    data = b"".join(ch.encode("utf-8") + b"\x00" for ch in ARTICLE)
+    text, encoding = decode_bytes(data)
+    assert text == ARTICLE and encoding.startswith("utf-8")
+    assert extract(data).awards[0].recipients == 7
+    # UTF-16 without a byte-order mark is still UTF-16
+    assert decode_bytes(ARTICLE.encode("utf-16-le")) == (ARTICLE, "utf-16-le")
+
+
+def test_lone_surrogates_are_read_as_replacement_characters_keeping_offsets():
+    text = "Ngày 1/1/2020 \udcff, 2 tập thể được UBND tỉnh tặng Bằng khen.\ud800"
+    record = extract(text)
+    assert len(record.text) == len(text) and record.text[14] == "\ufffd" and record.text[-1] == "\ufffd"
+    assert [d.value for d in record.dates] == ["2020-01-01"] and record.awards[0].collectives == 2
+    for _, m in record.mentions():
+        assert text[m.start:m.end] == m.text
+    record.model_dump_json()  # the record can be sent and stored
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\x07", "\x08", "\x1b", "\x7f", "\x85", "\u2028"])
+def test_control_characters_do_not_break_extraction(control):
+    text = f"Ngày 28/7/2022,{control} 2 tập thể, 5 cá nhân{control} được UBND tỉnh Hải Dương tặng Bằng khen.{control}"
+    record = extract(text * 3)
+    assert record.dates and record.awards
+    for _, m in record.mentions():
+        assert (text * 3)[m.start:m.end] == m.text
+
+
+def test_deeply_nested_html_is_refused_before_parsing():
+    from extractor.errors import HtmlTooComplex
+
+    with pytest.raises(HtmlTooComplex, match="max_html_depth"):
+        extract("<html><body>" + "<div>" * 100_000 + "Ngày 1/1/2020" + "</div>" * 100_000 + "</body></html>")
+    with pytest.raises(HtmlTooComplex, match="max_html_elements"):
+        extract("<html><body>" + "<b>a</b>" * 230_000 + "</body></html>")
+
+
+def test_html_within_the_limits_is_read_even_when_deep():
+    """500 levels (under the 512 limit), classes on every level: selectolax's css() copes."""
+    page = ("<html><body>" + '<div class="box">' * 500 + '<span class="date">28/07/2022</span>'
+            "<p>Ngày 28/7/2022, 2 tập thể được UBND tỉnh tặng Bằng khen.</p>" + "</div>" * 500 + "</body></html>")
+    record = extract(page)
+    assert record.awards and record.awards[0].collectives == 2
+
+
+def test_html_limits_follow_the_options():
+    from extractor.errors import HtmlTooComplex
+
+    page = "<html><body>" + "<p>Ngày 28/7/2022, hội nghị.</p>" * 30 + "</body></html>"
+    assert extract(page).dates
+    with pytest.raises(HtmlTooComplex, match="more than 20 elements"):
+        extract(page, options=ExtractOptions(max_html_elements=20))

@@ -131,3 +131,24 @@ def test_assemble_refuses_a_mention_whose_offsets_point_elsewhere(rules):
     doc.offsets.span_to_raw = lambda s, e: tuple(x + 1 for x in right(s, e))
     with pytest.raises(AssertionError, match="does not match the caller's text"):
         assemble(doc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(categories=["Cs", "Cc", "Mn"]),
+                                  st.sampled_from(list("Ngày 1/12/2020 ông Nguyễn Văn An, UBND tỉnh tặng Bằng khen\n"))),
+               max_size=300))
+def test_surrogates_and_control_characters_keep_offsets(text):
+    """Lone surrogates become U+FFFD one for one: offsets index the text as sent."""
+    from extractor.api import without_surrogates
+    from extractor.errors import ExtractionError
+
+    try:
+        record = extract(text, html=False)
+    except ExtractionError:
+        return
+    assert len(record.text) == len(text) and record.text == without_surrogates(text)
+    for _, m in record.mentions():
+        assert record.text[m.start:m.end] == m.text
+        if m.text == text[m.start:m.end]:
+            continue
+        assert "\ufffd" in m.text  # differs only where the caller's text holds a surrogate

@@ -15,7 +15,8 @@ from extractor.pipeline import STEPS
 
 from conftest import CORPUS
 
-ALWAYS = {"rules", "options"}  # configuration, not data another step produces
+# configuration, and the work budget every step spends (budget.py): not data another step produces
+ALWAYS = {"rules", "options", "budget"}
 DOC_FIELDS = {f.name for f in fields(Doc)}
 
 

@@ -82,3 +82,13 @@ def test_bench_prints_the_underthesea_ratio():
     out = _cli("bench", str(one), "--seconds", "0.2", "--baseline-seconds", "0.5")
     assert out.returncode == 0, out.stderr
     assert "underthesea ner()" in out.stdout and "ratio (CPU time):" in out.stdout
+
+
+def test_bench_adversarial_prints_ms_per_kb_per_size():
+    out = _cli("bench", "--adversarial", "--shape", "stacked_marks", "--shape", "html_nested")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "10 KB" in lines[1] and "1 MB" in lines[1]
+    marks = next(line for line in lines if line.startswith("stacked_marks")).split()
+    assert len(marks) == 6 and marks[-1] == "ok" and all(float(x) >= 0 for x in marks[1:5])
+    assert "HtmlTooComplex" in next(line for line in lines if line.startswith("html_nested"))

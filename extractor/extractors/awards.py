@@ -11,6 +11,7 @@ body add no entry (RECORD.md, Judgement calls: Awards).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ import regex
 from ..doc import Doc, Span
 from ..numbers import number_pattern, parse_count
 from ..lexicon import Hit, Lexicon, longest
-from ..patterns import alt, word_alt
+from ..patterns import SpanIndex, alt, anchored, word_alt
 from ..rulebook import AwardKind, Rulebook
 
 _NON_BLANK = regex.compile(r"\S")
@@ -94,21 +95,21 @@ def _compiled(rules: Rulebook) -> _Compiled:
         # both are searched backwards ((?r)) from the noun, so only its end is tried
         number_before=regex.compile(rf"(?r)(?:(?<!\p{{L}})(?P<bound>{alt(n.bounds)})\s+)?(?<![\p{{L}}\p{{N}}.,%])(?P<num>{num})\s*$", regex.IGNORECASE),
         vague_before=regex.compile(rf"(?r)(?<!\p{{L}})(?P<vague>{alt(n.vague)})\s+$", regex.IGNORECASE),
-        undivided_at=regex.compile(rf"(?:{undivided})(?!\p{{L}})", regex.IGNORECASE),
-        quoted=regex.compile(r'\s*"([^"\n]{2,140})"'),
-        name_word=regex.compile(r"\s+([\p{L}\p{N}]+)"),
+        undivided_at=anchored(rf"(?:{undivided})(?!\p{{L}})", regex.IGNORECASE),
+        quoted=anchored(r'\s*"([^"\n]{2,140})"'),
+        name_word=anchored(r"\s+([\p{L}\p{N}]+)"),
         name_stops=frozenset(w.casefold() for w in a.name_stops + a.grades),
-        grade=regex.compile(rf"\s*,?\s*(?P<grade>{alt(a.grades)})(?!\p{{L}})", regex.IGNORECASE),
-        joiner=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners}|;)?\s*", regex.IGNORECASE),
+        grade=anchored(rf"\s*,?\s*(?P<grade>{alt(a.grades)})(?!\p{{L}})", regex.IGNORECASE),
+        joiner=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners}|;)?\s*", regex.IGNORECASE),
         ends_with_joiner=regex.compile(rf"(?r)(?:,|\s{joiners})\s*$", regex.IGNORECASE),
         # "Bằng khen của Thủ tướng Chính phủ, Cờ thi đua của Bộ ...": each award may name its giver
-        award_joiner=regex.compile(rf"(?:\s*{alt(g.of)}\s+\p{{Lu}}[^,;\n]{{1,80}}?)?\s*(?:,\s*{joiners}|,|{joiners})\s*", regex.IGNORECASE),
+        award_joiner=anchored(rf"(?:\s*{alt(g.of)}\s+\p{{Lu}}[^,;\n]{{1,80}}?)?\s*(?:,\s*{joiners}|,|{joiners})\s*", regex.IGNORECASE),
         trailing_adverbs=regex.compile(rf"(?:\s+{adverbs})+$", regex.IGNORECASE),
         subject_split=regex.compile(rf",|;|(?<!\p{{L}}){joiners}(?!\p{{L}})|\"", regex.IGNORECASE),
         to_recipients=regex.compile(rf"(?r)(?:(?<!\p{{L}}){alt(g.to_recipients)}|:)\s*$", regex.IGNORECASE),
         verb=regex.compile(word_alt(a.verbs), regex.IGNORECASE),
         conferral_verb=regex.compile(word_alt([v for v in a.verbs if v not in g.reason]), regex.IGNORECASE),
-        giver_after=regex.compile(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
+        giver_after=anchored(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
         giver_passive=regex.compile(
             rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
         # searched backwards from the award: the verb right before it ends the giver's phrase
@@ -122,17 +123,17 @@ def _compiled(rules: Rulebook) -> _Compiled:
         subset=regex.compile(rf"(?<!\p{{L}}){alt(g.subset)}(?!\p{{L}})", regex.IGNORECASE),
         subset_hint=regex.compile("|".join(sorted({regex.escape(w.split()[0][1:]) for w in g.subset}))),
         certificate_kinds=frozenset(a.certificate_kinds),
-        noun_after=regex.compile(r"\s+(tập thể|cá nhân)(?!\p{L})", regex.IGNORECASE),
+        noun_after=anchored(r"\s+(tập thể|cá nhân)(?!\p{L})", regex.IGNORECASE),
         active_verb_before=regex.compile(
             rf"(?r)(?<!\p{{L}})(?<!{alt(g.passive)}\s)(?<!{alt(g.passive)}\s\S{{1,8}}\s){alt(g.certificate_verbs)}(?:\s+{adverbs})*\s+$",
             regex.IGNORECASE),
-        title_after=regex.compile(r'\s*"([^"\n]{2,80})"'),
-        count_title=regex.compile(rf'\s+(?P<num>{num})\s*"(?P<title>[^"\n]{{2,80}})"', regex.IGNORECASE),
-        reason_after=regex.compile(rf"[^,;.\n]{{0,60}}?(?<!\p{{L}}){alt(g.reason)}\s+", regex.IGNORECASE),
+        title_after=anchored(r'\s*"([^"\n]{2,80})"'),
+        count_title=anchored(rf'\s+(?P<num>{num})\s*"(?P<title>[^"\n]{{2,80}})"', regex.IGNORECASE),
+        reason_after=anchored(rf"[^,;.\n]{{0,60}}?(?<!\p{{L}}){alt(g.reason)}\s+", regex.IGNORECASE),
         decision=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})[^;\n]{{0,90}}?\s{alt(g.of)}\s+{giver}", regex.IGNORECASE),
         event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
-        event=regex.compile(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
-        organiser=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
+        event=anchored(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
+        organiser=anchored(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
 
@@ -350,6 +351,9 @@ def _clauses(text: str, sentence: tuple[int, int], c: _Compiled) -> list[Clause]
     return out
 
 
+_VERB_REACH = 200
+
+
 def _certificate_counts(text: str, clause: Clause, awards: list[_Award], rules: Rulebook, c: _Compiled) -> list[Conferral]:
     """"trao 35 Kỷ niệm chương ...", "tặng 8 bằng khen tập thể, 12 bằng khen cá nhân": a
     decoration or certificate goes to one recipient each, so its count counts recipients."""
@@ -382,7 +386,8 @@ def _certificate_counts(text: str, clause: Clause, awards: list[_Award], rules: 
             p.recipients = (p.recipients or 0) + n
             p.end = end
             continue
-        if not c.active_verb_before.search(text, clause.start, m.start()):
+        # the verb and its adverbs end right at the count: a bounded stretch, not the clause
+        if not c.active_verb_before.search(text, max(clause.start, m.start() - _VERB_REACH), m.start()):
             continue  # "đã được tặng 25 Bằng khen": a history, not a conferral
         out.append(Conferral(_Count(m.start(), end, col, ind, n, False), [a], "awards.certificate_count", True))
     return out
@@ -403,56 +408,79 @@ def _titled_counts(text: str, awards: list[_Award], rules: Rulebook, c: _Compile
     return out
 
 
-def _pair(text: str, clause: Clause, awards: list[_Award], counts: list[_Count], c: _Compiled) -> list[Conferral]:
-    """Counts paired with award runs by the word orders of the genre."""
+def _pair(text: str, clause: Clause, awards: list[_Award], counts: list[_Count], c: _Compiled,
+          spend) -> list[Conferral]:
+    """Counts paired with award runs by the word orders of the genre.
+
+    Awards are disjoint and in text order (so are counts): each question below is a
+    bisection or a lookup, not a pass over the clause's awards or counts, so a clause listing
+    thousands of them stays linear.
+    """
     claimed: set[int] = set()  # start offsets of awards already paired
     paired: set[int] = set()   # indices into `counts`
     out: list[Conferral] = []
+    starts = [a.start for a in awards]
+    ends = [a.end for a in awards]
+    # index of the first award at or after each index whose kind is not "khen_thuong"
+    next_named = [len(awards)] * (len(awards) + 1)
+    for i in range(len(awards) - 1, -1, -1):
+        next_named[i] = i if awards[i].kind != "khen_thuong" else next_named[i + 1]
     # giver first / colon list: "<award> cho <count>", "<award>: <count>"
     for k, cnt in enumerate(counts):
-        before = [i for i, a in enumerate(awards) if a.end <= cnt.start]
-        if not before:
+        spend(1)
+        last = bisect_right(ends, cnt.start) - 1  # the last award ending before the count
+        if last < 0:
             continue
-        last = before[-1]
-        gap = text[awards[last].end:cnt.start]
-        direct = c.to_recipients.search(gap) or not gap.strip()
-        between = any(other.start > awards[last].end and other.end <= cnt.start for other in counts if other is not cnt)
-        if direct and len(gap) < 200 and not between:
+        near = cnt.start - awards[last].end < 200  # no slice of a long clause per count
+        gap = text[awards[last].end:cnt.start] if near else ""
+        direct = near and (c.to_recipients.search(gap) or not gap.strip())
+        # another count between the award and this one (counts are disjoint, in order)
+        between = k > 0 and counts[k - 1].start > awards[last].end
+        if direct and not between:
             run = _chain(awards, last, text, -1, c)
-            later = [a for a in awards if a.start >= cnt.end and a.kind != "khen_thuong"]
-            if all(a.kind == "khen_thuong" for a in run) and later and c.verb.search(text, cnt.end, later[0].start) \
+            later = next_named[bisect_left(starts, cnt.end)]
+            if all(a.kind == "khen_thuong" for a in run) and later < len(awards) \
+                    and c.verb.search(text, cnt.end, awards[later].start) \
                     and not c.reason_after.match(text, cnt.end, clause.end):
                 continue  # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"
             claimed.update(a.start for a in run)
             shape = "awards.colon_list" if gap.rstrip().endswith(":") else "awards.giver_first"
             out.append(Conferral(cnt, run, shape, True))
             paired.add(k)
-        elif out and out[-1].giver_first and out[-1].shape == "awards.giver_first" and _continues(text, out[-1].count, cnt, awards, c):
+        elif out and out[-1].giver_first and out[-1].shape == "awards.giver_first" \
+                and _continues(text, out[-1].count, cnt, starts, c):
             # "tặng Giấy khen cho 20 tập thể ..., 3 tập thể và 35 cá nhân ...": the same award
             out.append(Conferral(cnt, out[-1].awards, "awards.giver_first", True))
             paired.add(k)
     # recipients first: "<count> được ... <award>"
     for k, cnt in enumerate(counts):
+        spend(1)
         if k in paired:
             continue
         nxt = counts[k + 1].start if k + 1 < len(counts) else clause.end
-        after = [i for i, a in enumerate(awards) if cnt.end <= a.start < nxt and a.start not in claimed]
-        if not after or not c.verb.search(text, cnt.end, awards[after[0]].start):
+        first = bisect_left(starts, cnt.end)  # the first free award before the next count
+        while first < len(awards) and awards[first].start < nxt and awards[first].start in claimed:
+            spend(1)
+            first += 1
+        if first == len(awards) or awards[first].start >= nxt or not c.verb.search(text, cnt.end, awards[first].start):
             continue
-        run = [a for a in _chain(awards, after[0], text, +1, c) if a.start not in claimed]
+        run = [a for a in _chain(awards, first, text, +1, c) if a.start not in claimed]
         out.append(Conferral(cnt, run, "awards.recipients_first", False))
     return out
 
 
-def _continues(text: str, prev: _Count, cnt: _Count, awards: list[_Award], c: _Compiled) -> bool:
+def _continues(text: str, prev: _Count, cnt: _Count, award_starts: list[int], c: _Compiled) -> bool:
     """A count listed after another of the same conferral: after a comma or "và", with no
     award or conferral verb between them."""
+    if cnt.start - prev.end > 200:
+        return False
     between = text[prev.end:cnt.start]
-    return (len(between) <= 200 and bool(c.ends_with_joiner.search(between))
-            and not any(prev.end <= a.start < cnt.start for a in awards) and not c.conferral_verb.search(between))
+    i = bisect_left(award_starts, prev.end)
+    return (bool(c.ends_with_joiner.search(between))
+            and not (i < len(award_starts) and award_starts[i] < cnt.start) and not c.conferral_verb.search(between))
 
 
-def _commendation(text: str, conf: Conferral, awards: list[_Award], clause: Clause, c: _Compiled) -> Conferral:
+def _commendation(text: str, conf: Conferral, awards_at: dict[int, _Award], clause: Clause, c: _Compiled) -> Conferral:
     """"tuyên dương 41 cán bộ đạt danh hiệu X", "vinh danh 45 'Thầy thuốc tiêu biểu'": one entry
     per commending clause, a danh_hieu where a title is named, the prize won being its reason."""
     if not conf.giver_first or any(a.kind != "khen_thuong" for a in conf.awards):
@@ -463,10 +491,15 @@ def _commendation(text: str, conf: Conferral, awards: list[_Award], clause: Clau
         return Conferral(conf.count, [title], "awards.commendation", True)
     reason = c.reason_after.match(text, conf.count.end, clause.end)
     if reason:
-        won = next((a for a in awards if a.start == reason.end()), None)
+        won = awards_at.get(reason.end())
         kept = won if won is not None and won.kind == "danh_hieu" else conf.awards[0]
         return Conferral(conf.count, [kept], "awards.commendation", True)
     return conf
+
+
+# Searches before an award reach back `_GIVER_REACH` characters at most: a giver is named
+# within the sentence's last few hundred, and a 2 MB sentence must not be read per award.
+_GIVER_REACH = 1000
 
 
 def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compiled, heads: set[int],
@@ -475,9 +508,9 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
     m = c.giver_after.match(text, award.end)
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "after_of"
-    ss = clause.sentence[0]
+    ss = max(clause.sentence[0], min(award.start, conf.count.start) - _GIVER_REACH)
     if not conf.giver_first:
-        m = c.giver_passive.search(text, conf.count.end, award.start)
+        m = c.giver_passive.search(text, max(conf.count.end, award.start - _GIVER_REACH), award.start)
         if m:
             return _clean_giver(_first_named(_snap(text, m, orgs, c), c), c), "passive"
     m = None
@@ -512,6 +545,7 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
              orgs: dict[int, int]) -> str | None:
     """The giver standing before the conferral verb (which ends at `end`): the last phrase
     before it, or the first of bodies named together there ("A, B tổ chức lễ tuyên dương": A)."""
+    clause_start = max(clause_start, end - _GIVER_REACH)
     m = c.giver_subject.search(text, clause_start, end)
     if m and m.start() - clause_start >= 2:
         head_start, head_end = max(clause_start, m.start() - 300), m.start()
@@ -572,23 +606,28 @@ def find_awards(doc: Doc) -> list[Span]:
         return []
     heads = {h.start for h in hits.get("organizations.head")}
     orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
+    organiser = _Organiser(text, orgs, c)
+    spend = doc.budget.spend
     spans: list[Span] = []
     last_giver: str | None = None   # for "cũng được tuyên dương": the giver of the conferral before
     last_entry_end = -1  # end of the last sentence that made an entry
     for ss, se, sentence_hits in sentences(text, award_hits):
+        spend(1 + se - ss)  # each sentence is read a bounded number of times
         sentence = (ss, se)
+        hit_starts = [h.start for h in sentence_hits]
         sentence_has_verb = hits.any_within("awards.verb", ss, se)
         # "Trong đó, ..." after a sentence with a conferral: its parts; within a sentence, a
         # "trong đó" clause after a conferral of that sentence
         lead = _NON_BLANK.search(text, ss, se)
-        divides_previous = bool(lead and c.subset.match(text, lead.start())) and last_entry_end >= 0 \
+        divides_previous = bool(lead and c.subset.match(text, lead.start(), se)) and last_entry_end >= 0 \
             and not _NON_BLANK.search(text, last_entry_end, ss)
         entry_in_sentence = False
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": the subject of a
         # giver-first sentence gives every conferral of it that names no giver of its own
         sentence_subject: str | None = None
         for clause in _clauses(text, sentence, c):
-            awards = _awards_in(text, [h for h in sentence_hits if clause.start <= h.start < clause.end], c)
+            spend(1)
+            awards = _awards_in(text, sentence_hits[bisect_left(hit_starts, clause.start):bisect_left(hit_starts, clause.end)], c)
             if not awards:
                 continue
             if divides_previous or (clause.subset and entry_in_sentence):
@@ -597,13 +636,16 @@ def find_awards(doc: Doc) -> list[Span]:
             taken = {conf.awards[0].start for conf in certificates}
             rest = [a for a in awards if a.start not in taken]
             recipients = _recipient_lexicon(rules).scan(doc.lower, clause.start, clause.end).get("awards.recipient")
+            certified = SpanIndex((cf.count.start, cf.count.end) for cf in certificates)
             counts = [cnt for cnt in _counts_in(text, longest(recipients), clause.start, rules, c)
-                      if not any(cf.count.start <= cnt.start < cf.count.end for cf in certificates)]
-            conferrals = sorted(certificates + _pair(text, clause, rest, counts, c), key=lambda cf: cf.count.start)
+                      if not certified.overlaps(cnt.start, cnt.start + 1)]
+            conferrals = sorted(certificates + _pair(text, clause, rest, counts, c, spend), key=lambda cf: cf.count.start)
+            awards_at = {a.start: a for a in awards}
             for conf in conferrals:
+                spend(1 + len(conf.awards))
                 if not sentence_has_verb and conf.shape != "awards.colon_list":
                     continue
-                conf = _commendation(text, conf, awards, clause, c)
+                conf = _commendation(text, conf, awards_at, clause, c)
                 lo = min(conf.count.start, conf.awards[0].start)
                 hi = max(conf.count.end, conf.awards[-1].end)
                 if hits.any_within("awards.negative", clause.start, hi):
@@ -615,13 +657,13 @@ def find_awards(doc: Doc) -> list[Span]:
                     giver, source = _giver(text, clause, conf, a, c, heads, orgs)
                     if giver is not None and c.event.fullmatch(giver):
                         # "Hội nghị cũng đã trao tặng ...": the body that organises the event gives
-                        giver, source = _organiser(text, orgs, c), "organiser"
+                        giver, source = organiser.first(), "organiser"
                     if conf.giver_first:
                         if giver is None and sentence_subject is not None:
                             giver, source = sentence_subject, "sentence_subject"
                         elif source == "subject" and sentence_subject is None:
                             sentence_subject = giver
-                    if giver is None and not conf.giver_first and c.again.search(text, conf.count.end, a.end):
+                    if giver is None and not conf.giver_first and c.again.search(text, max(conf.count.end, a.start - _GIVER_REACH), a.end):
                         giver, source = last_giver, "conferral_before"  # "... cũng được tuyên dương"
                     if giver is not None:
                         last_giver = giver
@@ -637,12 +679,12 @@ def find_awards(doc: Doc) -> list[Span]:
     for sp in spans:
         if title is not None and title.start <= sp.start < title.end and sp.value["giver_text"] is None:
             # "28 cá nhân nhận Kỷ niệm chương ..." over a body that says who gave it, uncounted
-            sp.value["giver_text"], sp.value["giver_source"] = _body_giver(text, sp.value["award_kind"], award_hits, title, c, heads, orgs), "body"
+            sp.value["giver_text"], sp.value["giver_source"] = _body_giver(text, sp.value["award_kind"], award_hits, title, c, heads, orgs, organiser), "body"
     return spans
 
 
 def _body_giver(text: str, kind: str, hits: list[Hit], title, c: _Compiled, heads: set[int],
-                orgs: dict[int, int]) -> str | None:
+                orgs: dict[int, int], organiser: "_Organiser") -> str | None:
     """The giver the body names for an award of this kind, with or without a count."""
     for h in hits:
         if title.start <= h.start < title.end or c.kind_of[h.phrase].kind != kind:
@@ -650,19 +692,28 @@ def _body_giver(text: str, kind: str, hits: list[Hit], title, c: _Compiled, head
         m = c.giver_after.match(text, h.end)
         if m:
             return _clean_giver(_snap(text, m, orgs, c), c)
-        line_start = text.rfind("\n", 0, h.start) + 1
+        # the line's start, looked for no further back than a subject is read (`_subject`)
+        reach = max(0, h.start - _GIVER_REACH)
+        line_start = text.rfind("\n", reach, h.start) + 1 or reach
         subject = _subject(text, line_start, h.start, kind, c, heads, orgs)
         if subject:
-            return _organiser(text, orgs, c) if c.event.fullmatch(subject) else subject
+            return organiser.first() if c.event.fullmatch(subject) else subject
     return None
 
 
-def _organiser(text: str, orgs: dict[int, int], c: _Compiled) -> str | None:
-    """The first organisation of the article said to organise something ("X tổ chức ...")."""
-    for start in sorted(orgs):
-        if c.organiser.match(text, orgs[start]):
-            return text[start:orgs[start]]
-    return None
+class _Organiser:
+    """The first organisation of the article said to organise something ("X tổ chức ..."),
+    looked up once per article however many event givers ask for it."""
+
+    def __init__(self, text: str, orgs: dict[int, int], c: _Compiled):
+        self._text, self._orgs, self._c = text, orgs, c
+        self._found: tuple[str | None] | None = None
+
+    def first(self) -> str | None:
+        if self._found is None:
+            text, orgs = self._text, self._orgs
+            self._found = (next((text[s:orgs[s]] for s in sorted(orgs) if self._c.organiser.match(text, orgs[s])), None),)
+        return self._found[0]
 
 
 def _without_headline_restatements(spans: list[Span], title) -> list[Span]:

@@ -13,7 +13,7 @@ import regex
 
 from ..calendar import full_year, iso_day, valid_day_month
 from ..doc import Doc, Span
-from ..patterns import Excerpts, alt, windows
+from ..patterns import Claimed, Excerpts, alt, windows
 from ..rulebook import Rulebook
 
 _B = r"(?<![\d/.\-])"          # no date glued before
@@ -140,13 +140,16 @@ def find_dates(doc: Doc) -> list[Span]:
     [(2022, 7, 28)]
     """
     text = doc.content
-    taken: list[tuple[int, int]] = []
+    taken = Claimed()
     spans: list[Span] = []
+    spend = doc.budget.spend
     around = Excerpts(text, windows(text, _anchor(doc.rules), _WINDOW, _WINDOW, whole_words=True))
     for pat in _patterns(doc.rules):
+        taken.end_pass()
         for m in pat.regex.finditer(around.text):
+            spend(1)
             s, e = around.to_text(m.start()), around.to_text(m.end())
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
             value = _value(m, pat.id, doc.rules)
             if value is None:
@@ -154,7 +157,7 @@ def find_dates(doc: Doc) -> list[Span]:
             if value["granularity"] == "day" and value["start"][0] is not None:
                 if not iso_day(*value["start"]) or (value["end"] and value["end"][0] and not iso_day(*value["end"])):
                     continue
-            taken.append((s, e))
+            taken.claim(s, e)
             spans.append(Span("dates", s, e, pat.id, value))
     spans.sort(key=lambda sp: sp.start)
     return spans

@@ -14,7 +14,7 @@ import regex
 
 from ..calendar import full_year, iso_day
 from ..doc import Doc, Span
-from ..patterns import alt, windows
+from ..patterns import Claimed, alt, anchored, windows
 from ..rulebook import Rulebook
 
 _SERIAL = r"(?:(?<=[Ss]ố)|(?<![\p{L}\p{N}/.\-]))(?P<serial>\d{1,5}[a-zđ]?)"
@@ -75,12 +75,12 @@ def _compiled(rules: Rulebook) -> _Compiled:
         law_cue_before=regex.compile(
             rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(g.law_words)}))(?:\s+\p{{Lu}}[\p{{L}}]*(?:\s+[\p{{L}}]+){{0,6}}?)?{cue_tail}"),
         letter_cue_before=regex.compile(rf"(?r)(?<![\p{{L}}])(?P<tw>(?i:{alt(g.letter_words)}))\s+(?i:{so})\s*:?\s*$"),
-        bare_after=regex.compile(
+        bare_after=anchored(
             rf"\s+(?:(?i:{so})\s*:?\s*)?(?P<serial>\d{{1,5}}[a-zđ]?)(?!\s?[/\-.]\s?[\p{{L}}\p{{N}}]|[\p{{L}}\p{{N}}])"
             rf"(?!\s+(?i:{alt(r.not_a_number_before)})(?!\p{{L}}))"),
-        tail_date=regex.compile(rf"\s*,?\s*(?:{alt(g.issued)}\s+)*{day}\s+{date}", regex.IGNORECASE),
-        tail_issuer=regex.compile(rf"\s*,?\s*{alt(g.issuer)}\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
-        tail_title=regex.compile(rf"\s*,?\s*(?P<title>{alt(g.title)}\s+(?:\"[^\"\n]{{3,220}}\"|[^;.\n\"]{{3,220}}))", regex.IGNORECASE),
+        tail_date=anchored(rf"\s*,?\s*(?:{alt(g.issued)}\s+)*{day}\s+{date}", regex.IGNORECASE),
+        tail_issuer=anchored(rf"\s*,?\s*{alt(g.issuer)}\s+(?P<issuer>[\p{{Lu}}][^\n,;:()\"]{{1,120}}?){stop}"),
+        tail_title=anchored(rf"\s*,?\s*(?P<title>{alt(g.title)}\s+(?:\"[^\"\n]{{3,220}}\"|[^;.\n\"]{{3,220}}))", regex.IGNORECASE),
         code_of={c.casefold(): c for c in codes},
         code_of_word={w.casefold(): t.code for t in r.types for w in t.words},
     )
@@ -147,8 +147,9 @@ def find_documents(doc: Doc) -> list[Span]:
     """
     c = _compiled(doc.rules)
     text = doc.content
-    taken: list[tuple[int, int]] = []
+    taken = Claimed()
     spans = []
+    spend = doc.budget.spend
 
     def add(pid: str, s: int, e: int, g: dict, cue: regex.Match | None) -> None:
         tw = cue.group("tw") if cue else None
@@ -174,14 +175,16 @@ def find_documents(doc: Doc) -> list[Span]:
         tail, _ = _tail(text, e, c)
         value.update(tail)
         start = cue.start() if cue else s
-        taken.append((s, e))
+        taken.claim(s, e)
         spans.append(Span("documents", start, e, pid, value))
 
     around = windows(text, _ANCHOR, 8, 40)
     for pid, pat in c.patterns:
+        taken.end_pass()
         for m in (m for ws, we in around for m in pat.finditer(text, ws, we)):
+            spend(1)
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
             if pid == "documents.official_letter":
                 cue = _cue(c.letter_cue_before, text, s)
@@ -192,12 +195,18 @@ def find_documents(doc: Doc) -> list[Span]:
             else:
                 cue = _cue(c.cue_before, text, s)
             add(pid, s, e, m.groupdict(), cue)
+    taken.end_pass()
     for h in doc.hits.get("documents.bare_word"):
+        spend(1)
+        # the content check first: the pattern's leading \s+ would otherwise run on across
+        # every blanked chrome line after a hit inside them
+        if not doc.in_content(h):
+            continue
         m = c.bare_after.match(text, h.end)
-        if not m or not doc.in_content(h):
+        if not m:
             continue
         s, e = m.start("serial"), m.end()
-        if any(s < te and ts < e for ts, te in taken):
+        if taken.overlaps(s, e):
             continue
         add("documents.bare_reference", s, e, m.groupdict(), _BareCue(h.start, text[h.start:h.end]))
     spans.sort(key=lambda sp: sp.start)

@@ -16,12 +16,12 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import longest
-from ..patterns import alt
+from ..patterns import SpanIndex, alt, anchored
 from ..rulebook import Rulebook, Unit
 from ..text.normalize import fold_tone_style
 
 _WORD = r"\p{Lu}[\p{Ll}]*(?:'\p{L}[\p{Ll}]*)?"
-_PLACE_NAME = regex.compile(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
+_PLACE_NAME = anchored(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
         level_kind={lv.word.lower(): lv.kind for lv in rules.locations.levels},
         surnames=frozenset(rules.people.surnames),
         # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
-        next_in_list=regex.compile(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
+        next_in_list=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
                                    rf"(?=\s*(?:,|{joiners}|\.|;|\)|$|\n))"),
-        leading_level=regex.compile(rf"{levels}\s+", regex.IGNORECASE),
+        leading_level=anchored(rf"{levels}\s+", regex.IGNORECASE),
         level_before=regex.compile(rf"(?r){levels}\s*$", regex.IGNORECASE),
         districts=_district_index(rules),
         province_current={u.name: u.current for u in rules.gazetteer.units},
@@ -100,8 +100,10 @@ def find_locations(doc: Doc) -> list[Span]:
     """
     c = _compiled(doc.rules)
     text = doc.content
+    spend = doc.budget.spend
     spans: list[Span] = []
     for h in longest(doc.hits.get("locations.unit")):
+        spend(1)
         if not doc.in_content(h) or not any(ch.isupper() for ch in text[h.start:h.end]):
             continue
         after_level = bool(c.level_before.search(text, max(0, h.start - 12), h.start))
@@ -112,9 +114,10 @@ def find_locations(doc: Doc) -> list[Span]:
         start = lead.end() if lead else h.start
         spans.append(Span("locations", start, h.end, "locations.gazetteer",
                           {"name": u.name, "kind": u.kind, "current": u.current, "after_level": after_level}))
-    units = [(s.start, s.end) for s in spans]
+    units = SpanIndex((s.start, s.end) for s in spans)
     provinces = {s.value["name"] for s in spans}
     for h in longest(doc.hits.get("locations.level")):
+        spend(1)
         kind = c.level_kind[h.phrase]
         if kind == "province" or not doc.in_content(h):
             continue
@@ -124,18 +127,20 @@ def find_locations(doc: Doc) -> list[Span]:
         if m.group(1)[0].isdigit() and (not text[h.start].isupper() or ":" in text[h.end:m.start(1)]):
             continue  # "Quận 1", "Phường 5" are names; "huyện 12 ...", "Thành phố: 6 tập thể" are counts
         s, e = m.span(1)
-        if any(s < ue and us < e for us, ue in units):
+        if units.overlaps(s, e):
             continue  # "thành phố Hà Nội": the gazetteer has it
         words = m.group(1).split()
         if len(words) >= 3 and words[0] in c.surnames and kind != "commune":
             continue  # "huyện Nguyễn Văn A"? a person after a bare level word
         spans.append(_below_province(c, s, e, m.group(1), kind, provinces))
-        while (nxt := c.next_in_list.match(text, e)) and not any(nxt.start(1) < ue and us < nxt.end(1) for us, ue in units):
+        while (nxt := c.next_in_list.match(text, e)) and not units.overlaps(nxt.start(1), nxt.end(1)):
+            spend(1)
             s, e = nxt.span(1)
             spans.append(_below_province(c, s, e, nxt.group(1), kind, provinces))
-    taken = [(sp.start, sp.end) for sp in spans]
+    taken = SpanIndex((sp.start, sp.end) for sp in spans)
     for h in longest(doc.hits.get("locations.district")):
-        if not doc.in_content(h) or not text[h.start].isupper() or any(h.start < te and ts < h.end for ts, te in taken):
+        spend(1)
+        if not doc.in_content(h) or not text[h.start].isupper() or taken.overlaps(h.start, h.end):
             continue
         found = _district(c, text[h.start:h.end], provinces)
         if found and found[2] in provinces:  # by name alone only in a province the article names

@@ -10,6 +10,7 @@ adds no entry on its own.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,10 +18,10 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import Hit, longest
-from ..patterns import PhraseMatcher, alt, skip_blanks
+from ..patterns import PhraseMatcher, alt, anchored, skip_blanks
 from ..rulebook import OrgHead, Rulebook
 
-_TOKEN = regex.compile(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
+_TOKEN = anchored(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
 _MAX_TOKENS = 14
 
 
@@ -57,7 +58,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         title=PhraseMatcher(rules.people.titles),
         domain=PhraseMatcher(o.domains, ignore_case=True),
         # "HĐND, UBND tỉnh": a bare head in a list takes the level word the list ends with
-        list_next=regex.compile(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
+        list_next=anchored(rf"\s*(?:,|{alt(o.list_joiners)})\s*(?=\p{{Lu}})"),
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
         time_units=frozenset(o.time_units),
         named_after=PhraseMatcher(o.named_after),
@@ -79,7 +80,7 @@ def _capitalized(word: str) -> bool:
 
 
 def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit],
-            in_title: bool = False) -> tuple[int, str | None]:
+            spend: Callable[[int], None], in_title: bool = False) -> tuple[int, str | None]:
     """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any.
 
     In a position title a name ends where a person's name begins ("Bí thư Tỉnh ủy Bình Phước
@@ -89,6 +90,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     tokens = 0
     after_level = False
     while tokens < _MAX_TOKENS:
+        spend(1)
         m = _TOKEN.match(text, pos)
         if not m:
             break  # no word follows, so neither a domain nor an inner word can
@@ -155,9 +157,9 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         if _capitalized(w):
             if not after_level and c.title.match(text, ws, w):
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
-            if after_level and w in c.surnames and tokens and _run_length(text, pos) >= 3:
+            if after_level and w in c.surnames and tokens and _run_length(text, pos, 3) >= 3:
                 break  # "UBND tỉnh Nguyễn Văn A": the name after a bare level word is a person's
-            if in_title and w in c.surnames and _run_length(text, pos) >= 2:
+            if in_title and w in c.surnames and _run_length(text, pos, 2) >= 2:
                 named = c.named_after.match(text, ws, w)
                 if not named:
                     break
@@ -171,7 +173,8 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     return end, gloss
 
 
-def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, place_hits: dict[int, Hit]) -> str | None:
+def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, place_hits: dict[int, Hit],
+                spend: Callable[[int], None]) -> str | None:
     """For a bare abbreviated head in a list ("HĐND, UBND huyện Trảng Bom"), the level phrase
     the list ends with (" huyện Trảng Bom"), which belongs to every body in it."""
     if not text[h.start:h.end].isupper():
@@ -184,7 +187,7 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
         head = head_hits.get(skip_blanks(text, nxt.end()))
         if head is None:
             return None
-        end, _ = _extend(text, head.end, c, place_hits, head_hits)
+        end, _ = _extend(text, head.end, c, place_hits, head_hits, spend)
         if end > head.end:
             tail = text[head.end:end]
             level = _TOKEN.match(tail)
@@ -194,7 +197,7 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
     return None
 
 
-_ACRONYM = regex.compile(r"[ \t]+\p{Lu}{2,}(?![\p{Ll}])")
+_ACRONYM = anchored(r"[ \t]+\p{Lu}{2,}(?![\p{Ll}])")
 _NAME_IN_BRACKETS = regex.compile(r"(?<![\p{L}\p{N}])(\p{Lu}\p{Ll}*)(?:\s+\p{Lu}\p{Ll}*){1,4}\s*\(\s*$")
 
 
@@ -204,12 +207,13 @@ def _after_a_name_in_brackets(before: str, c: _Compiled) -> bool:
     return bool(m) and m.group(1) in c.surnames
 
 
-def _title_run(text: str, pos: int, c: _Compiled) -> list[int]:
+def _title_run(text: str, pos: int, c: _Compiled, spend: Callable[[int], None]) -> list[int]:
     """Word starts of the rest of a position title from `pos`: capitalised words, field names
     and the small words of names, up to punctuation, a person's name or another word."""
     starts = [pos + 1]
     after_capital = False
     for _ in range(12):
+        spend(1)
         m = _TOKEN.match(text, pos)
         if not m:
             break
@@ -237,15 +241,16 @@ def _title_run(text: str, pos: int, c: _Compiled) -> list[int]:
     return starts
 
 
-def _run_length(text: str, pos: int) -> int:
-    """How many capitalised words follow `pos`."""
+def _run_length(text: str, pos: int, enough: int) -> int:
+    """How many capitalised words follow `pos`, counting no further than `enough`."""
     n = 0
-    while True:
+    while n < enough:
         m = _TOKEN.match(text, pos)
         if not m or not m.group("w")[0].isupper():
             return n
         n += 1
         pos = m.end()
+    return n
 
 
 def find_organizations(doc: Doc) -> list[Span]:
@@ -264,15 +269,18 @@ def find_organizations(doc: Doc) -> list[Span]:
     title_hits = sorted(hits.get("people.title"), key=lambda t: t.end)
     title_ends = [t.end for t in title_hits]
     runs: dict[int, set[int]] = {}
+    spend = doc.budget.spend
 
     def in_a_title(pos: int) -> bool:
         """A head inside a title or in the rest of its run (computed only for titles just before)."""
-        for t in title_hits[bisect_left(title_ends, pos - 200):bisect_right(title_ends, pos + 80)]:
+        near = title_hits[bisect_left(title_ends, pos - 200):bisect_right(title_ends, pos + 80)]
+        spend(len(near))  # titles ending within a bounded window: a bounded number per head
+        for t in near:
             if t.start < pos <= t.end + 1:
                 return True  # a head overlapping the title ("Trưởng | Ban Tổ chức")
             if t.end < pos:
                 if t.end not in runs:
-                    runs[t.end] = set(_title_run(text, t.end, c))
+                    runs[t.end] = set(_title_run(text, t.end, c, spend))
                 if pos in runs[t.end]:
                     return True
         return False
@@ -287,15 +295,16 @@ def find_organizations(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     last_end = -1
     for h in heads:
+        spend(1)
         if h.start < last_end or h.start in not_heads:
             continue
         head = c.head_of[h.phrase]
         in_title = in_a_title(h.start)
-        end, gloss = _extend(text, h.end, c, place_hits, head_hits, in_title)
+        end, gloss = _extend(text, h.end, c, place_hits, head_hits, spend, in_title)
         written = text[h.start:end]
         listed = None
         if end == h.end and not head.standalone:
-            listed = _list_level(text, h, head_hits, c, place_hits)
+            listed = _list_level(text, h, head_hits, c, place_hits, spend)
             if listed is None:
                 continue
         if not any(ch.isupper() for ch in written):

@@ -12,10 +12,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
 import regex
 
 from ..doc import Doc, Span
-from ..patterns import PhraseMatcher, alt, skip_blanks
+from ..patterns import PhraseMatcher, SpanIndex, alt, anchored, skip_blanks
 from ..rulebook import Rulebook
 
 _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
@@ -23,8 +24,8 @@ _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
 _NAME = regex.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,5}}")
 _WORD_SPAN = regex.compile(r"\S+")
 _TITLE_SPLIT = regex.compile(r",\s*(?=\p{Lu})")
-_LOWER_TAIL = regex.compile(r"[ \t]+(\p{Ll}+)(?=\s*[,.;:)]|\s+-\s|\s*$)")
-_TITLE_SEP = regex.compile(r"\s*(?:-|,|:|\()\s*")
+_LOWER_TAIL = anchored(r"[ \t]+(\p{Ll}+)(?=\s*[,.;:)]|\s+-\s|\s*$)")
+_TITLE_SEP = anchored(r"\s*(?:-|,|:|\()\s*")
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,19 @@ def _trim(text: str, start: int, end: int, c: _Compiled) -> int:
     return pos
 
 
+# a title with no stop is cut at `_TITLE_REACH` characters; its stop is looked for no further
+# than `_TITLE_STOP_REACH` (without a bound every person on a long line reads to its end)
+_TITLE_REACH = 160
+_TITLE_STOP_REACH = 1000
+
+
 def _titles_after(text: str, end: int, c: _Compiled) -> list[str]:
     sep = _TITLE_SEP.match(text, end)
     pos = sep.end() if sep else skip_blanks(text, end)
     if not c.title_start.match(text, pos):
         return []
-    stop = c.title_end.search(text, pos)
-    phrase = text[pos: stop.start() if stop else min(len(text), pos + 160)].strip(" ,)")
+    stop = c.title_end.search(text, pos, pos + _TITLE_STOP_REACH)
+    phrase = text[pos: stop.start() if stop else min(len(text), pos + _TITLE_REACH)].strip(" ,)")
     return [t.strip() for t in _TITLE_SPLIT.split(phrase) if t.strip()]
 
 
@@ -119,6 +126,26 @@ def _after_taken(text: str, s: int, e: int, taken: list[tuple[int, int]], starts
     return end
 
 
+def _occurrences(text: str, words: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every occurrence of `words` in `text`, as `str.find` from the
+    end of the last occurrence of the same word would list them (by end)."""
+    if not words:
+        return []
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w, w)
+    automaton.make_automaton()
+    out: list[tuple[int, int, str]] = []
+    last_end: dict[str, int] = {}
+    for end_index, w in automaton.iter(text):
+        end = end_index + 1
+        start = end - len(w)
+        if start >= last_end.get(w, 0):
+            out.append((start, end, w))
+            last_end[w] = end
+    return out
+
+
 def find_people(doc: Doc) -> list[Span]:
     """Person-name mentions in the body, with the titles written beside them.
 
@@ -144,7 +171,9 @@ def find_people(doc: Doc) -> list[Span]:
                 return False
         return True
 
+    spend = doc.budget.spend
     for m in _NAME.finditer(text):
+        spend(1)
         s, e = m.span()
         words = m.group().split()
         # a capitalised honorific opens the run at a sentence start ("Ông Lý Văn Chân")
@@ -191,18 +220,16 @@ def find_people(doc: Doc) -> list[Span]:
         name = text[s:e]
         spans.append(Span("people", s, e, rule, {"name": name, "titles": titles + _titles_after(text, e, c),
                                                  "cue": cue, "short": " " not in name}))
-    # short mentions: a full name's last word after an honorific ("bà Bình", "ông Chúc")
-    full = [(sp.start, sp.end) for sp in spans]
-    for given in {sp.value["name"].split()[-1] for sp in spans}:
-        pos = text.find(given)
-        while pos >= 0:
-            end = pos + len(given)
-            alone = (end == len(text) or not text[end].isalpha()) and (pos == 0 or not text[pos - 1].isalpha())
-            if alone and not any(fs <= pos < fe for fs, fe in full):
-                cue = _honorific_before(text, pos, c)
-                if cue:
-                    spans.append(Span("people", pos, end, "people.honorific_cue",
-                                      {"name": given, "titles": [], "cue": cue, "short": True}))
-            pos = text.find(given, end)
+    # short mentions: a full name's last word after an honorific ("bà Bình", "ông Chúc"),
+    # all given names found in one pass of an automaton, not one scan of the text per name
+    full = SpanIndex((sp.start, sp.end) for sp in spans)
+    for pos, end, given in _occurrences(text, {sp.value["name"].split()[-1] for sp in spans}):
+        spend(1)
+        alone = (end == len(text) or not text[end].isalpha()) and (pos == 0 or not text[pos - 1].isalpha())
+        if alone and not full.overlaps(pos, pos + 1):
+            cue = _honorific_before(text, pos, c)
+            if cue:
+                spans.append(Span("people", pos, end, "people.honorific_cue",
+                                  {"name": given, "titles": [], "cue": cue, "short": True}))
     spans.sort(key=lambda sp: sp.start)
     return spans

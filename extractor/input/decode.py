@@ -22,6 +22,41 @@ def _looks_like_text(text: str) -> bool:
     return controls <= max(2, len(text[:20000]) // 200)
 
 
+def _where(data: bytes, e: UnicodeDecodeError, offset: int = 0) -> str:
+    """ "invalid start byte at byte 17: ff fe 32 38, after b'Ng\\xc3\\xa0y '": the bytes from
+    the first bad one on, and what precedes them, so the place can be found in the file."""
+    start = e.start + offset
+    return f"{e.reason} at byte {start}: {data[start:start + 4].hex(' ')}, after {data[max(0, start - 12):start]!r}"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid UTF-8 sequences far outnumber the invalid bytes: UTF-8 text with a few damaged
+    bytes, which a single-byte reading would turn into mojibake."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return good >= 4 * bad
+
+
+def _utf8_between_nuls(data: bytes) -> str | None:
+    """Text of UTF-8 bytes with a NUL after (or before) every character, as a wrong
+    conversion leaves it, without the NULs; None when the bytes are not that.
+
+    Only text with non-ASCII letters is told apart from UTF-16: ASCII text with NULs between
+    its characters is the same text in both readings.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.isascii():
+        return None
+    for nuls, chars in ((text[1::2], text[0::2]), (text[0::2], text[1::2])):
+        if nuls.count("\x00") >= 0.98 * len(nuls) and "\x00" not in chars:
+            return chars
+    return None
+
+
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Decode an article's bytes; returns (text, encoding name).
 
@@ -36,10 +71,16 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
-                raise UndecodableInput(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({e.reason} at byte {e.start})") from e
+                # the utf-8-sig codec counts from after the BOM
+                offset = len(codecs.BOM_UTF8) if enc == "utf-8-sig" and e.object is not data else 0
+                raise UndecodableInput(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} "
+                                       f"({_where(data, e, offset)})") from e
     # UTF-16 without a BOM: every other byte is NUL for Latin-script text
     head = data[:4000]
     if head.count(b"\x00") > len(head) // 4:
+        between = _utf8_between_nuls(data)
+        if between is not None:
+            return between, "utf-8 (NULs between characters dropped)"
         even, odd = head[0::2].count(0), head[1::2].count(0)
         enc = "utf-16-le" if odd > even else "utf-16-be"
         try:
@@ -54,8 +95,10 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         if not _looks_like_text(text):
             raise BinaryInput(f"{name}: holds control characters; it looks like binary data, not an article")
         return text, "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        utf8_error = _where(data, e)
+        if _mostly_utf8(data):
+            raise UndecodableInput(f"{name}: not valid UTF-8: {utf8_error}") from e
     try:
         from .legacy import detect_legacy  # TCVN3 / VNI, optional
     except ImportError:  # pragma: no cover - legacy support is a separate module
@@ -67,7 +110,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     try:
         text = data.decode("windows-1258")
     except UnicodeDecodeError as e:
-        raise UndecodableInput(f"{name}: not UTF-8, UTF-16 or windows-1258 ({e.reason} at byte {e.start})") from e
+        raise UndecodableInput(f"{name}: not valid UTF-8 ({utf8_error}), nor UTF-16 or windows-1258") from e
     if not _looks_like_text(text) or not _VIETNAMESE.search(text):
-        raise UndecodableInput(f"{name}: not UTF-8 or UTF-16, and as windows-1258 it is not Vietnamese text")
+        raise UndecodableInput(f"{name}: not valid UTF-8 ({utf8_error}) or UTF-16, and as windows-1258 it is not Vietnamese text")
     return text, "windows-1258"

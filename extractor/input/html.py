@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..errors import UnparseableHtml
+from ..errors import HtmlTooComplex, UnparseableHtml
 
 _TAG = regex.compile(r"<\s*(html|body|div|p|head|title|meta|article|span|br|h1)\b", regex.IGNORECASE)
 
@@ -55,18 +55,114 @@ def _marked_lines(html: str) -> tuple[list[str], list[str]]:
     return dates, bylines
 
 
-_META_TIME = regex.compile(
-    r"<meta[^>]+(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|datePublished|pubdate|publishdate|og:published_time)[\"'][^>]*content\s*=\s*[\"']([^\"']+)[\"']",
-    regex.IGNORECASE)
+# <meta> tags are read tag by tag, attribute by attribute: one pattern spanning a tag's
+# attributes ("<meta[^>]+name=...[^>]*content=...") backtracks over every attribute of a long
+# tag and is quadratic in its length
+_META_TAG = regex.compile(r"<meta[^>]*>", regex.IGNORECASE)
+_ATTRIBUTE = regex.compile(r"""([^\s=<>"']+)\s*=\s*["']([^"']*)["']""")
+_TIME_NAMES = frozenset(("article:published_time", "datepublished", "pubdate", "publishdate", "og:published_time"))
+_AUTHOR_NAMES = frozenset(("author", "article:author", "dc.creator"))
 
 
-_META_AUTHOR = regex.compile(
-    r"<meta[^>]+(?:name|property)\s*=\s*[\"'](?:author|article:author|dc.creator)[\"'][^>]*content\s*=\s*[\"']([^\"']+)[\"']",
-    regex.IGNORECASE)
+def _meta_content(html: str, keys: tuple[str, ...], names: frozenset[str]) -> str | None:
+    """The content of the first <meta> whose `keys` attribute (property, name, ...) is one of
+    `names` (any case), from the last non-empty content attribute written after it."""
+    for tag in _META_TAG.finditer(html):
+        attributes = [(m.group(1).lower(), m.group(2)) for m in _ATTRIBUTE.finditer(tag.group())]
+        contents = [i for i, (key, value) in enumerate(attributes) if key.endswith("content") and value]
+        if contents and any(key in keys and value.lower() in names for key, value in attributes[:contents[-1]]):
+            return attributes[contents[-1]][1]
+    return None
 
 
-def html_to_article(html: str, name: str = "<html>") -> HtmlArticle:
-    """Main text and metadata of a saved page; raises UnparseableHtml when there is no text."""
+# a tag or a comment opening; the scan jumps from one "<" to the next
+_MARKUP = regex.compile(r"<(?:(!--)|(/?)([A-Za-z][A-Za-z0-9:\-]*))")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen basefont bgsound frame"
+                  .split())
+# elements whose text is not markup: their content is skipped to the matching end tag
+_RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes plaintext".split())
+# a start tag of these closes an open element of the same name (<p>a<p>b: two siblings)
+_CLOSES_SAME = frozenset("p li dt dd tr td th option optgroup rb rt rp thead tbody tfoot".split())
+
+
+def check_html_size(html: str, max_depth: int, max_elements: int, name: str = "<html>",
+                    max_attributes: int = 200) -> tuple[int, int]:
+    """(deepest nesting, elements) of a page, by one linear pass over its tags, before any
+    parser builds a tree: refuses with HtmlTooComplex past any limit.
+
+    Parsers take time and memory per element and per level (a page nested 100,000 deep holds
+    a worker for minutes), and time quadratic in the attributes of one element (each is
+    checked against the others), so the limits are checked on the markup itself: elements,
+    depth, and attributes of an element (counted by their "="). The count follows
+    the parser's main rules (void elements, end tags that close what is open, <p> and <li>
+    closing their open namesake, script and comments skipped), close enough for a limit.
+
+    >>> check_html_size("<div><p>a<p>b<br></div><!-- <div> -->", 10, 10)
+    (2, 4)
+    """
+    open_tags: list[str] = []
+    open_count: dict[str, int] = {}
+    elements = deepest = 0
+    lower: str | None = None
+    pos, n = 0, len(html)
+    search = _MARKUP.search
+
+    def close_through(tag: str) -> None:
+        while open_tags:
+            top = open_tags.pop()
+            open_count[top] -= 1
+            if top == tag:
+                return
+
+    while pos < n:
+        m = search(html, pos)
+        if m is None:
+            break
+        if m.group(1):  # a comment: to its end
+            end = html.find("-->", m.end())
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        gt = html.find(">", m.end())
+        if gt < 0:
+            break
+        pos = gt + 1
+        tag = m.group(3).lower()
+        if m.group(2):  # an end tag closes its element and whatever is open inside it
+            if open_count.get(tag):
+                close_through(tag)
+            continue
+        elements += 1
+        if elements > max_elements:
+            raise HtmlTooComplex(f"{name}: the page holds more than {max_elements} elements (max_html_elements)")
+        if html.count("=", m.end(), gt) > max_attributes:
+            raise HtmlTooComplex(f"{name}: an element <{tag}> carries more than {max_attributes} attributes "
+                                 f"(max_html_attributes)")
+        if tag in _VOID or html[gt - 1] == "/":
+            continue
+        if tag in _CLOSES_SAME and open_count.get(tag):
+            close_through(tag)
+        open_tags.append(tag)
+        open_count[tag] = open_count.get(tag, 0) + 1
+        if len(open_tags) > deepest:
+            deepest = len(open_tags)
+            if deepest > max_depth:
+                raise HtmlTooComplex(f"{name}: the page nests elements more than {max_depth} deep (max_html_depth)")
+        if tag in _RAW_TEXT:
+            lower = lower if lower is not None else html.lower()
+            end = lower.find("</" + tag, pos)
+            if end < 0:
+                break
+            pos = end
+    return deepest, elements
+
+
+def html_to_article(html: str, name: str = "<html>", *, max_depth: int = 512, max_elements: int = 50_000,
+                    max_attributes: int = 200) -> HtmlArticle:
+    """Main text and metadata of a saved page; raises UnparseableHtml when there is no text,
+    HtmlTooComplex when the page is nested too deep or holds too many elements or attributes."""
+    check_html_size(html, max_depth, max_elements, name, max_attributes)
     import trafilatura
 
     try:
@@ -103,12 +199,12 @@ def html_to_article(html: str, name: str = "<html>") -> HtmlArticle:
             raise UnparseableHtml(f"{name}: the HTML could not be parsed ({e or error})") from e
     if not body or not body.strip():
         raise UnparseableHtml(f"{name}: the page has no article text")
-    m = _META_TIME.search(html)
-    if m:
-        published = m.group(1)
-    m = _META_AUTHOR.search(html)
-    if m:  # the page's own author field, as written (trafilatura rewrites initials)
-        authors = [m.group(1).strip()]
+    meta_time = _meta_content(html, ("property", "name", "itemprop"), _TIME_NAMES)
+    if meta_time:
+        published = meta_time
+    meta_author = _meta_content(html, ("name", "property"), _AUTHOR_NAMES)
+    if meta_author:  # the page's own author field, as written (trafilatura rewrites initials)
+        authors = [meta_author.strip()]
     try:
         date_lines, byline_lines = _marked_lines(html)
     except Exception:  # noqa: BLE001 - marked lines are a hint; the text stands without them

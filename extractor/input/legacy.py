@@ -16,6 +16,7 @@ from functools import cache
 import regex
 
 from ..errors import UndecodableInput
+from ..text.normalize import nfc
 from .decode import _VIETNAMESE, _looks_like_text  # the fallback's own acceptance test
 from .legacy_tables import TCVN3, VNI
 
@@ -107,7 +108,7 @@ def decode_vni(data: bytes) -> str:
 
 
 def _windows_1258(data: bytes) -> str:
-    return unicodedata.normalize("NFC", data.decode("windows-1258", errors="replace"))
+    return nfc(data.decode("windows-1258", errors="replace"))
 
 
 def _windows_1258_accepts(data: bytes) -> bool:

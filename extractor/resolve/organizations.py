@@ -7,6 +7,9 @@ entry.
 """
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_left
+
 import regex
 
 from ..doc import Doc, Span
@@ -37,11 +40,15 @@ def resolve_organizations(doc: Doc, spans: list[Span], place: Place | None) -> l
         g["mentions"].append(sp)
         g["standing"] = g["standing"] or not sp.value["in_title"]
         g["abbreviation"] = g["abbreviation"] or sp.value.get("gloss") or written_abbr
-    # a short form continued by exactly one longer name joins it
+    # a short form continued by exactly one longer name joins it; names continuing `k` are
+    # neighbours in sorted order (no longer name is merged away before its shorter forms)
+    ordered = sorted(groups)
     keys = sorted(groups, key=len)
     for k in keys:
+        doc.budget.spend(1)
         prefix = k + " "
-        longer = [o for o in groups if o.startswith(prefix)]
+        i = bisect_left(ordered, prefix)
+        longer = list(itertools.takewhile(lambda o: o.startswith(prefix), ordered[i:i + 2]))
         if len(longer) == 1 and not any(ch.isupper() for ch in k[-1:]):
             target = groups[longer[0]]
             target["mentions"].extend(groups[k]["mentions"])

@@ -2,6 +2,8 @@
 ("bà Bình", "ông Chúc") joined to the full name they end with, titles gathered."""
 from __future__ import annotations
 
+import ahocorasick
+
 from ..doc import Doc, Span
 
 
@@ -18,28 +20,52 @@ def resolve_people(doc: Doc, spans: list[Span], organizations: list[dict]) -> li
         for t in sp.value["titles"]:
             if t and t not in p["titles"]:
                 p["titles"].append(t)
+    by_given: dict[str, list[dict]] = {}
+    for p in people.values():
+        by_given.setdefault(p["name"].casefold().split()[-1], []).append(p)
     for sp in short:
-        given = sp.value["name"].casefold()
-        owners = [p for p in people.values() if p["name"].casefold().split()[-1] == given]
+        owners = by_given.get(sp.value["name"].casefold(), [])
         if len(owners) == 1:
             owners[0]["mentions"].append(sp)
-    org_names = [o["name"] for o in organizations]
+    named_in = _OrganizationFinder([o["name"] for o in organizations])
     out = []
     for p in people.values():
         p["mentions"].sort(key=lambda s: s.start)
-        p["organization"] = _organization(p["titles"], org_names, doc)
+        p["organization"] = _organization(p["titles"], named_in, doc)
         out.append(p)
     out.sort(key=lambda p: p["mentions"][0].start)
     return out
 
 
-def _organization(titles: list[str], org_names: list[str], doc: Doc) -> str | None:
+class _OrganizationFinder:
+    """The longest of the article's organisation names inside a text (the first listed among
+    equally long ones), by one automaton pass instead of a substring test per name."""
+
+    def __init__(self, names: list[str]):
+        self._automaton = None
+        rank = {}
+        for i, name in enumerate(names):
+            if name:
+                rank.setdefault(name.casefold(), (-len(name), i, name))
+        if rank:
+            self._automaton = ahocorasick.Automaton()
+            for key, entry in rank.items():
+                self._automaton.add_word(key, entry)
+            self._automaton.make_automaton()
+
+    def longest_in(self, text: str) -> str | None:
+        if self._automaton is None:
+            return None
+        found = min((entry for _, entry in self._automaton.iter(text)), default=None)
+        return found[2] if found else None
+
+
+def _organization(titles: list[str], named_in: _OrganizationFinder, doc: Doc) -> str | None:
     """The organisation a title names, in its resolved form."""
     from .names import expand_name
 
     for t in titles:
-        expanded = expand_name(t, doc.rules, doc.context.get("place")).casefold()
-        for name in sorted(org_names, key=len, reverse=True):
-            if name.casefold() in expanded:
-                return name
+        name = named_in.longest_in(expand_name(t, doc.rules, doc.context.get("place")).casefold())
+        if name is not None:
+            return name
     return None

@@ -1,11 +1,12 @@
 """Give yearless dates their year, or drop them (RECORD.md, Date).
 
-Order of evidence: the dateline; else a "năm YYYY" earlier in the same sentence; else the one
+Order of evidence: the dateline; else a "năm YYYY" earlier in the same sentence, then one later in it; else the one
 year the paragraph names; else the publication date the caller passed. Never arithmetic on
 anniversaries ("kỷ niệm 90 năm").
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import regex
@@ -16,6 +17,9 @@ from ..patterns import alt
 from ..rulebook import Rulebook
 
 _SENTENCE_END = regex.compile(r"[.!?;](?=\s)|\n")
+_BREAK = regex.compile(r"\n")
+
+
 @lru_cache(maxsize=8)
 def _year_word(rules: Rulebook) -> regex.Pattern:
     """ "năm 2022": a year stated in words, not a period ("năm 2021 - 2025")."""
@@ -23,40 +27,71 @@ def _year_word(rules: Rulebook) -> regex.Pattern:
     return regex.compile(rf"(?<!\p{{L}}){alt(rules.dates.words.year)}\s+(\d{{4}})(?![\d/\-]|\.\d|\s*-\s*\d{{4}})", regex.IGNORECASE)
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    last = 0
-    for m in _SENTENCE_END.finditer(text, 0, pos):
-        last = m.end()
-    return last
+class _YearEvidence:
+    """What the body and headline say about years, read once: sentence ends, "năm YYYY" phrases, line
+    breaks and the years of full dates. Each yearless date is then answered by bisection
+    instead of rescanning its sentence or paragraph (the body may be one 2 MB paragraph).
+    """
+
+    def __init__(self, doc: Doc, full_years: list[tuple[int, int]]):
+        text = self.text = doc.content
+        self.year_word = _year_word(doc.rules)
+        # one-character matches: a sentence ending before a date ends before its first character
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        words = list(self.year_word.finditer(text))
+        self.word_starts = [m.start() for m in words]
+        self.word_ends = [m.end() for m in words]
+        self.word_years = [int(m.group(1)) for m in words]
+        self.breaks = [m.start() for m in _BREAK.finditer(text)]
+        self.full_years = sorted(full_years)
+        self.full_positions = [pos for pos, _ in self.full_years]
+        self._paragraph_years: dict[int, set[int]] = {}
+        self.spend = doc.budget.spend
+
+    def sentence_year(self, pos: int) -> int | None:
+        """The last "năm YYYY" of the sentence, before `pos`."""
+        k = bisect_right(self.sentence_ends, pos)
+        start = self.sentence_ends[k - 1] if k else 0
+        i = bisect_right(self.word_ends, pos) - 1
+        return self.word_years[i] if i >= 0 and self.word_starts[i] >= start else None
+
+    def sentence_year_after(self, pos: int) -> int | None:
+        """The first "năm YYYY" of the sentence, at or after `pos`."""
+        k = bisect_right(self.sentence_ends, pos)
+        end = self.sentence_ends[k] if k < len(self.sentence_ends) else len(self.text)
+        i = bisect_left(self.word_starts, pos)
+        return self.word_years[i] if i < len(self.word_starts) and self.word_ends[i] <= end else None
+
+    def paragraph_years(self, pos: int) -> set[int]:
+        """The years the paragraph holding `pos` names, in words or in full dates."""
+        k = bisect_left(self.breaks, pos)
+        ps = self.breaks[k - 1] + 1 if k else 0
+        found = self._paragraph_years.get(ps)
+        if found is None:
+            pe = self.breaks[k] if k < len(self.breaks) else len(self.text)
+            self.spend(pe - ps)  # each paragraph is read once
+            found = {int(m.group(1)) for m in self.year_word.finditer(self.text, ps, pe)}
+            lo, hi = bisect_left(self.full_positions, ps), bisect_left(self.full_positions, pe)
+            found |= {y for _, y in self.full_years[lo:hi]}
+            self._paragraph_years[ps] = found
+        return found
 
 
-def _paragraph(text: str, pos: int) -> tuple[int, int]:
-    s = text.rfind("\n", 0, pos) + 1
-    e = text.find("\n", pos)
-    return s, (len(text) if e < 0 else e)
-
-
-def _year_for(doc: Doc, span: Span, month: int, ref: tuple[int, int] | None, full_years: list[tuple[int, int]]) -> int | None:
+def _year_for(span: Span, month: int, ref: tuple[int, int] | None, evidence: _YearEvidence, doc: Doc) -> int | None:
     if ref:
         ref_year, ref_month = ref
         ahead = doc.rules.dates.max_months_ahead_of_dateline
         return ref_year - 1 if month - ref_month > ahead else ref_year
-    text = doc.content
-    s = _sentence_start(text, span.start)
-    year_word = _year_word(doc.rules)
-    before = [int(m.group(1)) for m in year_word.finditer(text, s, span.start)]
-    if before:
-        return before[-1]
+    before = evidence.sentence_year(span.start)
+    if before is not None:
+        return before
     # the year stated for the event later in the same sentence ("Tối 26/5, ... lần thứ XV, năm 2025.")
-    e = _SENTENCE_END.search(text, span.end)
-    after = year_word.search(text, span.end, e.end() if e else len(text))
-    if after:
-        return int(after.group(1))
-    ps, pe = _paragraph(text, span.start)
-    years = {int(m.group(1)) for m in year_word.finditer(text, ps, pe)}
-    years |= {y for pos, y in full_years if ps <= pos < pe}
+    after = evidence.sentence_year_after(span.end)
+    if after is not None:
+        return after
+    years = evidence.paragraph_years(span.start)
     if len(years) == 1:
-        return years.pop()
+        return next(iter(years))
     return None
 
 
@@ -67,8 +102,10 @@ def resolve_years(doc: Doc, spans: list[Span], published: str | None) -> list[Sp
         ref = (int(published[:4]), int(published[5:7]))
     full_years = [(sp.start, sp.value["start"][0]) for sp in spans
                   if sp.value.get("granularity") == "day" and sp.value["start"][0]]
+    evidence = None
     out = []
     for sp in spans:
+        doc.budget.spend(1)
         v = sp.value
         if v["granularity"] == "year":
             v["value"] = str(v["year"])
@@ -83,7 +120,9 @@ def resolve_years(doc: Doc, spans: list[Span], published: str | None) -> list[Sp
         (ay, am, ad), end = v["start"], v["end"]
         inferred = False
         if end is not None and end[0] is None or end is None and ay is None:
-            year = _year_for(doc, sp, (end or v["start"])[1], ref, full_years)
+            if evidence is None and ref is None:
+                evidence = _YearEvidence(doc, full_years)
+            year = _year_for(sp, (end or v["start"])[1], ref, evidence, doc)
             if year is None:
                 continue
             inferred = True
