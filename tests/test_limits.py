@@ -84,3 +84,21 @@ def test_without_settings_a_key_is_optional_for_extraction_and_documented_so(tmp
         operation = client.get("/openapi.json").json()["paths"]["/v1/extract"]["post"]
         assert operation["security"] == [{}, {"APIKeyHeader": []}]
         assert {"400", "408", "413", "422", "429", "500", "503"} <= operation["responses"].keys()
+
+
+def test_an_article_over_the_cpu_limit_gets_a_problem_and_the_worker_serves_the_next(tmp_path):
+    """VNEXTRACT_EXTRACT_CPU_SECONDS bounds the CPU one request may use (issue 14: no request
+    within the size limits may use more than 5 s); the worker is not lost for it."""
+    long_article = "\n".join(f"Ngày {d % 28 + 1}/{d % 12 + 1}/20{d % 25:02d}, ông Nguyễn Văn An dự hội nghị."
+                             for d in range(6000))
+    settings = _settings(tmp_path, VNEXTRACT_EXTRACT_PROCESSES=1, VNEXTRACT_EXTRACT_CPU_SECONDS=0.05)
+    with TestClient(create_app(settings)) as client:
+        over = client.post("/v1/extract", json={"text": long_article})
+        assert over.status_code == 503, over.text
+        assert over.json()["code"] == "E008" and over.headers["content-type"] == "application/problem+json"
+        short = client.post("/v1/extract", json={"text": ARTICLE})
+        assert short.status_code == 200 and short.json()["awards"][0]["collectives"] == 2
+
+
+def test_the_cpu_limit_defaults_to_five_seconds(tmp_path):
+    assert Settings().extract_cpu_seconds == 5.0

@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # only: in the default pool of forty, eight concurrent page reads share the GIL and all
         # finish late (measured: p99 60 ms at 8 clients, against 25-35 ms with two threads).
         app.state.store_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="store")
-        app.state.extractor = ExtractionProcesses(settings.extract_processes, settings.extract_timeout, metrics)
+        app.state.extractor = ExtractionProcesses(settings.extract_processes, settings.extract_timeout, metrics,
+                                                    settings.extract_cpu_seconds)
         try:
             await app.state.extractor.start()  # every worker has compiled the rules before the first request
             yield

@@ -44,19 +44,20 @@ class WorkerFailed(RuntimeError):
     """A worker process died or ran over the time limit on a request; it has been replaced."""
 
 
-def article_record(article: dict[str, Any]) -> Record:
-    """The record of an article as the service receives it: `text` or `html`, `url`, `published_at`."""
+def article_record(article: dict[str, Any], cpu_seconds: float | None = None) -> Record:
+    """The record of an article as the service receives it: `text` or `html`, `url`, `published_at`;
+    extraction stops with TimeLimitExceeded past `cpu_seconds` of CPU."""
     html = article.get("html") is not None
-    options = ExtractOptions(published_at=article["published_at"]) if article.get("published_at") else None
+    options = ExtractOptions(published_at=article.get("published_at"), max_cpu_seconds=cpu_seconds)
     return extract(article["html"] if html else article["text"], html=html,
                    source={"url": article["url"]} if article.get("url") else None, options=options)
 
 
-def run_task(task: str, article: dict[str, Any]) -> bytes:
+def run_task(task: str, article: dict[str, Any], cpu_seconds: float | None = None) -> bytes:
     """`record`: the record's JSON; `tags`: the post's tags as JSON; `ping`: nothing."""
     if task == "ping":
         return b""
-    record = article_record(article)
+    record = article_record(article, cpu_seconds)
     if task == "tags":
         return tagged_post(record, html=article.get("html") is not None).model_dump_json().encode()
     return record.model_dump_json().encode()
@@ -70,7 +71,7 @@ def _worker(connection: socket.socket) -> None:
         while len(head := incoming.read(_LENGTH.size)) == _LENGTH.size:
             request = json.loads(incoming.read(_LENGTH.unpack(head)[0]))
             try:
-                status, body = _OK, run_task(request["task"], request.get("article") or {})
+                status, body = _OK, run_task(request["task"], request.get("article") or {}, request.get("cpu_seconds"))
             except ExtractionError as e:
                 status, body = _EXTRACTION_ERROR, json.dumps({"error": type(e).__name__, "message": e.message}).encode()
             except Exception as e:  # reported to the caller; the worker stays up for the next request
@@ -89,8 +90,11 @@ class _Worker:
 class ExtractionProcesses:
     """A fixed number of worker processes running extract(), used from one asyncio event loop."""
 
-    def __init__(self, processes: int, timeout: float = 60.0, metrics: Metrics | None = None):
+    def __init__(self, processes: int, timeout: float = 60.0, metrics: Metrics | None = None,
+                 cpu_seconds: float | None = None):
         self.processes, self.timeout, self.metrics = processes, timeout, metrics
+        #: CPU seconds one article may use (a 4xx/503 problem past it, and the worker stays up)
+        self.cpu_seconds = cpu_seconds
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._replacing: set[asyncio.Task] = set()
@@ -107,7 +111,7 @@ class ExtractionProcesses:
         if self.processes == 0:
             started = time.perf_counter()
             try:
-                return run_task(task, article)
+                return run_task(task, article, self.cpu_seconds)
             finally:
                 self._observe(task, started)
         if self.metrics:
@@ -119,7 +123,7 @@ class ExtractionProcesses:
                 self.metrics.queue_depth.dec()
         started = time.perf_counter()
         try:
-            request = json.dumps({"task": task, "article": article}).encode()  # ASCII: lone surrogates too
+            request = json.dumps({"task": task, "article": article, "cpu_seconds": self.cpu_seconds}).encode()  # ASCII: lone surrogates too
             worker.writer.write(_LENGTH.pack(len(request)) + request)
             reply = await asyncio.wait_for(self._reply(worker), self.timeout)
             self._observe(task, started)

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
                                    description="Worker processes running extract(); 0 runs it in the server process")
     extract_timeout: float = Field(60.0, alias="VNEXTRACT_EXTRACT_TIMEOUT", gt=0,
                                    description="Seconds one article may take before its worker is replaced")
+    extract_cpu_seconds: float | None = Field(5.0, alias="VNEXTRACT_EXTRACT_CPU_SECONDS", gt=0,
+                                              description="CPU seconds one article's extraction may use; past "
+                                                          "it the request gets a 503 problem and the worker "
+                                                          "stays up for the next one")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="VNEXTRACT_CORS_ORIGINS",
         description="Comma-separated origins whose pages may call the API from a browser (default: none)")
