@@ -508,23 +508,24 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
     m = c.giver_after.match(text, award.end)
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "after_of"
-    ss = max(clause.sentence[0], min(award.start, conf.count.start) - _GIVER_REACH)
+    ss = clause.sentence[0]
+    lead_end = min(award.start, conf.count.start)  # where the conferral begins
     if not conf.giver_first:
         m = c.giver_passive.search(text, max(conf.count.end, award.start - _GIVER_REACH), award.start)
         if m:
             return _clean_giver(_first_named(_snap(text, m, orgs, c), c), c), "passive"
     m = None
-    for m in c.delegation.finditer(text, ss, award.start):
+    for m in c.delegation.finditer(text, max(ss, award.start - _GIVER_REACH), award.start):
         pass
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "delegation"
     if conf.giver_first:
         kind = "khen_thuong" if conf.shape == "awards.commendation" else award.kind
-        subject = _subject(text, clause.start, min(award.start, conf.count.start), kind, c, heads, orgs)
+        subject = _subject(text, clause.start, lead_end, kind, c, heads, orgs)
         if subject:
             return subject, "subject"
     m = None
-    for m in c.decision.finditer(text, ss, min(award.start, conf.count.start)):
+    for m in c.decision.finditer(text, max(ss, lead_end - _GIVER_REACH), lead_end):
         pass
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "decision"
