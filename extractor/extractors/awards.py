@@ -24,6 +24,7 @@ from ..patterns import SpanIndex, alt, anchored, word_alt
 from ..rulebook import AwardKind, Rulebook
 
 _NON_BLANK = regex.compile(r"\S")
+_LEAD = regex.compile(r"[ ,]*")
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
 
@@ -346,8 +347,7 @@ def _clauses(text: str, sentence: tuple[int, int], c: _Compiled) -> list[Clause]
     cuts = sorted(set(cuts) | subset_at)
     out = []
     for cs, ce in zip(cuts, cuts[1:] + [se]):
-        lead = len(text[cs:ce]) - len(text[cs:ce].lstrip(" ,"))
-        out.append(Clause(cs, ce, sentence, cs in subset_at or (cs + lead) in subset_at))
+        out.append(Clause(cs, ce, sentence, cs in subset_at or _LEAD.match(text, cs, ce).end() in subset_at))
     return out
 
 
@@ -623,6 +623,7 @@ def find_awards(doc: Doc) -> list[Span]:
         divides_previous = bool(lead and c.subset.match(text, lead.start(), se)) and last_entry_end >= 0 \
             and not _NON_BLANK.search(text, last_entry_end, ss)
         entry_in_sentence = False
+        sentence_nouns = _recipient_lexicon(rules).scan(doc.lower, ss, se)  # once per sentence
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": the subject of a
         # giver-first sentence gives every conferral of it that names no giver of its own
         sentence_subject: str | None = None
@@ -636,7 +637,7 @@ def find_awards(doc: Doc) -> list[Span]:
             certificates = _certificate_counts(text, clause, awards, rules, c) + _titled_counts(text, awards, rules, c)
             taken = {conf.awards[0].start for conf in certificates}
             rest = [a for a in awards if a.start not in taken]
-            recipients = _recipient_lexicon(rules).scan(doc.lower, clause.start, clause.end).get("awards.recipient")
+            recipients = sentence_nouns.within("awards.recipient", clause.start, clause.end)
             certified = SpanIndex((cf.count.start, cf.count.end) for cf in certificates)
             counts = [cnt for cnt in _counts_in(text, longest(recipients), clause.start, rules, c)
                       if not certified.overlaps(cnt.start, cnt.start + 1)]
