@@ -50,7 +50,10 @@ class _Compiled:
     giver_after: regex.Pattern
     giver_passive: regex.Pattern
     giver_subject: regex.Pattern
+    verb_at_end: regex.Pattern      # a cheap test before `giver_subject`: a giver verb ends here
+    verb_length: int
     delegation: regex.Pattern
+    delegation_cue: regex.Pattern   # the cue `delegation` starts with, alone
     lead: regex.Pattern
     person: regex.Pattern
     collectives: frozenset[str]
@@ -65,6 +68,7 @@ class _Compiled:
     count_title: regex.Pattern      # "vinh danh | 27 “Thầy thuốc trẻ tiêu biểu”"
     reason_after: regex.Pattern     # "... đạt | danh hiệu"
     decision: regex.Pattern         # "Theo Quyết định số ... của <giver>"
+    decision_cue: regex.Pattern     # the cue `decision` starts with, alone
     event_verb: regex.Pattern       # "<giver> tổ chức lễ ..."
     again: regex.Pattern            # "cũng được"
     event: regex.Pattern            # a giver phrase that names an event ("Hội nghị")
@@ -115,7 +119,10 @@ def _compiled(rules: Rulebook) -> _Compiled:
             rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
         # searched backwards from the award: the verb right before it ends the giver's phrase
         giver_subject=regex.compile(rf"(?r)\s+(?:{adverbs}\s+)*{verbs}\s*$", regex.IGNORECASE),
+        verb_at_end=regex.compile(rf"(?:{verbs})$", regex.IGNORECASE),
+        verb_length=max(len(v) for v in a.giver_verbs) + 1,
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
+        delegation_cue=regex.compile(rf"(?:{'|'.join(a.delegation)})", regex.IGNORECASE),
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
         collectives=frozenset(x.lower() for x in a.collectives),
@@ -132,6 +139,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         count_title=anchored(rf'\s+(?P<num>{num})\s*"(?P<title>[^"\n]{{2,80}})"', regex.IGNORECASE),
         reason_after=anchored(rf"[^,;.\n]{{0,60}}?(?<!\p{{L}}){alt(g.reason)}\s+", regex.IGNORECASE),
         decision=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})[^;\n]{{0,90}}?\s{alt(g.of)}\s+{giver}", regex.IGNORECASE),
+        decision_cue=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})", regex.IGNORECASE),
         event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         event=anchored(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
         organiser=anchored(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
@@ -502,8 +510,26 @@ def _commendation(text: str, conf: Conferral, awards_at: dict[int, _Award], clau
 _GIVER_REACH = 1000
 
 
+class _Cues:
+    """Where the delegation and decision cues start in the text, found once (overlapping
+    matches too), so each award asks by bisection whether its stretch holds one before it
+    runs the full giver pattern there (a run of thousands of awards reads the text once)."""
+
+    def __init__(self, text: str, c: _Compiled):
+        self._text, self._c = text, c
+        self._at: dict[str, list[int]] = {}
+
+    def any(self, name: str, start: int, end: int) -> bool:
+        at = self._at.get(name)
+        if at is None:
+            cue = getattr(self._c, f"{name}_cue")
+            at = self._at[name] = [m.start() for m in cue.finditer(self._text, overlapped=True)]
+        i = bisect_left(at, start)
+        return i < len(at) and at[i] < end
+
+
 def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compiled, heads: set[int],
-           orgs: dict[int, int]) -> tuple[str | None, str]:
+           orgs: dict[int, int], cues: _Cues) -> tuple[str | None, str]:
     """(giver, the source that gave it) for one award of a conferral, from its own sentence."""
     m = c.giver_after.match(text, award.end)
     if m:
@@ -515,7 +541,8 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
         if m:
             return _clean_giver(_first_named(_snap(text, m, orgs, c), c), c), "passive"
     m = None
-    for m in c.delegation.finditer(text, max(ss, award.start - _GIVER_REACH), award.start):
+    lo = max(ss, award.start - _GIVER_REACH)
+    for m in c.delegation.finditer(text, lo, award.start) if cues.any("delegation", lo, award.start) else ():
         pass
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "delegation"
@@ -525,7 +552,8 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
         if subject:
             return subject, "subject"
     m = None
-    for m in c.decision.finditer(text, max(ss, lead_end - _GIVER_REACH), lead_end):
+    lo = max(ss, lead_end - _GIVER_REACH)
+    for m in c.decision.finditer(text, lo, lead_end) if cues.any("decision", lo, lead_end) else ():
         pass
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "decision"
@@ -547,7 +575,12 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
     """The giver standing before the conferral verb (which ends at `end`): the last phrase
     before it, or the first of bodies named together there ("A, B tổ chức lễ tuyên dương": A)."""
     clause_start = max(clause_start, end - _GIVER_REACH)
-    m = c.giver_subject.search(text, clause_start, end)
+    verb_end = end
+    while verb_end > clause_start and text[verb_end - 1].isspace():
+        verb_end -= 1
+    # the phrase ends with a giver verb or the (backward, whole-stretch) search cannot match
+    m = c.giver_subject.search(text, clause_start, end) \
+        if c.verb_at_end.search(text, max(clause_start, verb_end - c.verb_length), verb_end) else None
     if m and m.start() - clause_start >= 2:
         head_start, head_end = max(clause_start, m.start() - 300), m.start()
     elif kind == "khen_thuong":
@@ -608,6 +641,7 @@ def find_awards(doc: Doc) -> list[Span]:
     heads = {h.start for h in hits.get("organizations.head")}
     orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
     organiser = _Organiser(text, orgs, c)
+    cues = _Cues(text, c)
     spend = doc.budget.spend
     spans: list[Span] = []
     last_giver: str | None = None   # for "cũng được tuyên dương": the giver of the conferral before
@@ -656,7 +690,7 @@ def find_awards(doc: Doc) -> list[Span]:
                 if len(run) > 1 and any(a.kind != "khen_thuong" for a in run):
                     run = [a for a in run if a.kind != "khen_thuong"]
                 for a in run:
-                    giver, source = _giver(text, clause, conf, a, c, heads, orgs)
+                    giver, source = _giver(text, clause, conf, a, c, heads, orgs, cues)
                     if giver is not None and c.event.fullmatch(giver):
                         # "Hội nghị cũng đã trao tặng ...": the body that organises the event gives
                         giver, source = organiser.first(), "organiser"
