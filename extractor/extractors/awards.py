@@ -511,18 +511,25 @@ _GIVER_REACH = 1000
 
 
 class _Cues:
-    """Where the delegation and decision cues start in the text, found once (overlapping
-    matches too), so each award asks by bisection whether its stretch holds one before it
-    runs the full giver pattern there (a run of thousands of awards reads the text once)."""
+    """Whether a stretch holds a delegation or decision cue, asked before the full giver
+    pattern runs there. The first few questions of an article search their stretch; past
+    them (a run of thousands of awards) the cue starts are found once, overlapping matches
+    too, and each question is a bisection, so the text is read once however many ask."""
+
+    _SEARCHES = 16
 
     def __init__(self, text: str, c: _Compiled):
         self._text, self._c = text, c
         self._at: dict[str, list[int]] = {}
+        self._asked = 0
 
     def any(self, name: str, start: int, end: int) -> bool:
+        cue = getattr(self._c, f"{name}_cue")
+        self._asked += 1
+        if self._asked <= self._SEARCHES:
+            return cue.search(self._text, start, end) is not None
         at = self._at.get(name)
         if at is None:
-            cue = getattr(self._c, f"{name}_cue")
             at = self._at[name] = [m.start() for m in cue.finditer(self._text, overlapped=True)]
         i = bisect_left(at, start)
         return i < len(at) and at[i] < end
