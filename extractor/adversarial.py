@@ -112,6 +112,18 @@ SHAPES: tuple[Shape, ...] = (
     Shape("award_first_sentences", lambda n: _repeat(
         lambda k: f"Bằng khen của UBND tỉnh được trao tặng cho {k % 9 + 1} tập thể. ", n),
           what="sentences that start with the award, one line"),
+    # the clause grammar of issue 13: long award runs, certificate counts, titled commendations
+    Shape("award_run", lambda n: "5 cá nhân được tặng " + _repeat(_cycle("Bằng khen, "), n),
+          what="one count, then thousands of awards joined by commas"),
+    Shape("giver_award_run", lambda n: "UBND tỉnh tặng " + _repeat(_cycle("Bằng khen, "), n) + "cho 5 tập thể.",
+          what="a giver, thousands of awards, then one count"),
+    Shape("certificate_counts", lambda n: _repeat(
+        lambda k: f"Chủ tịch UBND tỉnh trao {k % 90 + 1} Kỷ niệm chương, {k % 9 + 1} bằng khen tập thể, ", n),
+          what="counted certificates and decorations in one sentence"),
+    Shape("titled_commendations", lambda n: _repeat(lambda k: f'Bộ Y tế vinh danh {k % 90 + 1} "Thầy thuốc tiêu biểu", ', n),
+          what="counts of named titles in one sentence"),
+    Shape("headline_award", lambda n: "10 tập thể nhận Bằng khen\n\n" + _repeat(_cycle("Bằng khen, "), n),
+          what="a headline conferral over a body of its award with no giver"),
     Shape("place_lists", lambda n: _repeat(lambda k: f"các huyện {_SYL[k % len(_SYL)]}, {_SYL[(k + 1) % len(_SYL)]} và "
                                                      f"xã {_SYL[(k + 2) % len(_SYL)]}, tỉnh Cao Bằng, ", n),
           what="level words followed by lists of place names"),

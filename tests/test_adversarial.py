@@ -66,6 +66,9 @@ def test_shapes_produce_what_they_are_made_of():
     assert len(record("name_list").people) > 200
     assert len(record("organisation_list").organizations) > 100
     assert len(record("award_sentences").awards) > 10
+    assert len(record("certificate_counts").awards) > 10
+    assert len(record("titled_commendations").awards) > 10
+    assert record("award_run").awards and record("giver_award_run").awards and record("headline_award").awards
     assert record("html_paragraphs").awards
 
 

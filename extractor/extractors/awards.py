@@ -24,6 +24,7 @@ from ..patterns import SpanIndex, alt, anchored, word_alt
 from ..rulebook import AwardKind, Rulebook
 
 _NON_BLANK = regex.compile(r"\S")
+_LEAD = regex.compile(r"[ ,]*")
 _DIGIT_OR_BREAK = regex.compile(r"[\d;:]")
 _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])|\n")
 
@@ -49,7 +50,10 @@ class _Compiled:
     giver_after: regex.Pattern
     giver_passive: regex.Pattern
     giver_subject: regex.Pattern
+    verb_at_end: regex.Pattern      # a cheap test before `giver_subject`: a giver verb ends here
+    verb_length: int
     delegation: regex.Pattern
+    delegation_cue: regex.Pattern   # the cue `delegation` starts with, alone
     lead: regex.Pattern
     person: regex.Pattern
     collectives: frozenset[str]
@@ -64,6 +68,7 @@ class _Compiled:
     count_title: regex.Pattern      # "vinh danh | 27 “Thầy thuốc trẻ tiêu biểu”"
     reason_after: regex.Pattern     # "... đạt | danh hiệu"
     decision: regex.Pattern         # "Theo Quyết định số ... của <giver>"
+    decision_cue: regex.Pattern     # the cue `decision` starts with, alone
     event_verb: regex.Pattern       # "<giver> tổ chức lễ ..."
     again: regex.Pattern            # "cũng được"
     event: regex.Pattern            # a giver phrase that names an event ("Hội nghị")
@@ -114,7 +119,10 @@ def _compiled(rules: Rulebook) -> _Compiled:
             rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
         # searched backwards from the award: the verb right before it ends the giver's phrase
         giver_subject=regex.compile(rf"(?r)\s+(?:{adverbs}\s+)*{verbs}\s*$", regex.IGNORECASE),
+        verb_at_end=regex.compile(rf"(?:{verbs})$", regex.IGNORECASE),
+        verb_length=max(len(v) for v in a.giver_verbs) + 1,
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
+        delegation_cue=regex.compile(rf"(?:{'|'.join(a.delegation)})", regex.IGNORECASE),
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
         person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
         collectives=frozenset(x.lower() for x in a.collectives),
@@ -131,6 +139,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         count_title=anchored(rf'\s+(?P<num>{num})\s*"(?P<title>[^"\n]{{2,80}})"', regex.IGNORECASE),
         reason_after=anchored(rf"[^,;.\n]{{0,60}}?(?<!\p{{L}}){alt(g.reason)}\s+", regex.IGNORECASE),
         decision=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})[^;\n]{{0,90}}?\s{alt(g.of)}\s+{giver}", regex.IGNORECASE),
+        decision_cue=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})", regex.IGNORECASE),
         event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         event=anchored(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
         organiser=anchored(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
@@ -346,8 +355,7 @@ def _clauses(text: str, sentence: tuple[int, int], c: _Compiled) -> list[Clause]
     cuts = sorted(set(cuts) | subset_at)
     out = []
     for cs, ce in zip(cuts, cuts[1:] + [se]):
-        lead = len(text[cs:ce]) - len(text[cs:ce].lstrip(" ,"))
-        out.append(Clause(cs, ce, sentence, cs in subset_at or (cs + lead) in subset_at))
+        out.append(Clause(cs, ce, sentence, cs in subset_at or _LEAD.match(text, cs, ce).end() in subset_at))
     return out
 
 
@@ -502,29 +510,57 @@ def _commendation(text: str, conf: Conferral, awards_at: dict[int, _Award], clau
 _GIVER_REACH = 1000
 
 
+class _Cues:
+    """Whether a stretch holds a delegation or decision cue, asked before the full giver
+    pattern runs there. The first few questions of an article search their stretch; past
+    them (a run of thousands of awards) the cue starts are found once, overlapping matches
+    too, and each question is a bisection, so the text is read once however many ask."""
+
+    _SEARCHES = 16
+
+    def __init__(self, text: str, c: _Compiled):
+        self._text, self._c = text, c
+        self._at: dict[str, list[int]] = {}
+        self._asked = 0
+
+    def any(self, name: str, start: int, end: int) -> bool:
+        cue = getattr(self._c, f"{name}_cue")
+        self._asked += 1
+        if self._asked <= self._SEARCHES:
+            return cue.search(self._text, start, end) is not None
+        at = self._at.get(name)
+        if at is None:
+            at = self._at[name] = [m.start() for m in cue.finditer(self._text, overlapped=True)]
+        i = bisect_left(at, start)
+        return i < len(at) and at[i] < end
+
+
 def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compiled, heads: set[int],
-           orgs: dict[int, int]) -> tuple[str | None, str]:
+           orgs: dict[int, int], cues: _Cues) -> tuple[str | None, str]:
     """(giver, the source that gave it) for one award of a conferral, from its own sentence."""
     m = c.giver_after.match(text, award.end)
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "after_of"
-    ss = max(clause.sentence[0], min(award.start, conf.count.start) - _GIVER_REACH)
+    ss = clause.sentence[0]
+    lead_end = min(award.start, conf.count.start)  # where the conferral begins
     if not conf.giver_first:
         m = c.giver_passive.search(text, max(conf.count.end, award.start - _GIVER_REACH), award.start)
         if m:
             return _clean_giver(_first_named(_snap(text, m, orgs, c), c), c), "passive"
     m = None
-    for m in c.delegation.finditer(text, ss, award.start):
+    lo = max(ss, award.start - _GIVER_REACH)
+    for m in c.delegation.finditer(text, lo, award.start) if cues.any("delegation", lo, award.start) else ():
         pass
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "delegation"
     if conf.giver_first:
         kind = "khen_thuong" if conf.shape == "awards.commendation" else award.kind
-        subject = _subject(text, clause.start, min(award.start, conf.count.start), kind, c, heads, orgs)
+        subject = _subject(text, clause.start, lead_end, kind, c, heads, orgs)
         if subject:
             return subject, "subject"
     m = None
-    for m in c.decision.finditer(text, ss, min(award.start, conf.count.start)):
+    lo = max(ss, lead_end - _GIVER_REACH)
+    for m in c.decision.finditer(text, lo, lead_end) if cues.any("decision", lo, lead_end) else ():
         pass
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "decision"
@@ -546,7 +582,12 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
     """The giver standing before the conferral verb (which ends at `end`): the last phrase
     before it, or the first of bodies named together there ("A, B tổ chức lễ tuyên dương": A)."""
     clause_start = max(clause_start, end - _GIVER_REACH)
-    m = c.giver_subject.search(text, clause_start, end)
+    verb_end = end
+    while verb_end > clause_start and text[verb_end - 1].isspace():
+        verb_end -= 1
+    # the phrase ends with a giver verb or the (backward, whole-stretch) search cannot match
+    m = c.giver_subject.search(text, clause_start, end) \
+        if c.verb_at_end.search(text, max(clause_start, verb_end - c.verb_length), verb_end) else None
     if m and m.start() - clause_start >= 2:
         head_start, head_end = max(clause_start, m.start() - 300), m.start()
     elif kind == "khen_thuong":
@@ -607,6 +648,7 @@ def find_awards(doc: Doc) -> list[Span]:
     heads = {h.start for h in hits.get("organizations.head")}
     orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
     organiser = _Organiser(text, orgs, c)
+    cues = _Cues(text, c)
     spend = doc.budget.spend
     spans: list[Span] = []
     last_giver: str | None = None   # for "cũng được tuyên dương": the giver of the conferral before
@@ -622,6 +664,7 @@ def find_awards(doc: Doc) -> list[Span]:
         divides_previous = bool(lead and c.subset.match(text, lead.start(), se)) and last_entry_end >= 0 \
             and not _NON_BLANK.search(text, last_entry_end, ss)
         entry_in_sentence = False
+        sentence_nouns = _recipient_lexicon(rules).scan(doc.lower, ss, se)  # once per sentence
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": the subject of a
         # giver-first sentence gives every conferral of it that names no giver of its own
         sentence_subject: str | None = None
@@ -635,7 +678,7 @@ def find_awards(doc: Doc) -> list[Span]:
             certificates = _certificate_counts(text, clause, awards, rules, c) + _titled_counts(text, awards, rules, c)
             taken = {conf.awards[0].start for conf in certificates}
             rest = [a for a in awards if a.start not in taken]
-            recipients = _recipient_lexicon(rules).scan(doc.lower, clause.start, clause.end).get("awards.recipient")
+            recipients = sentence_nouns.within("awards.recipient", clause.start, clause.end)
             certified = SpanIndex((cf.count.start, cf.count.end) for cf in certificates)
             counts = [cnt for cnt in _counts_in(text, longest(recipients), clause.start, rules, c)
                       if not certified.overlaps(cnt.start, cnt.start + 1)]
@@ -654,7 +697,7 @@ def find_awards(doc: Doc) -> list[Span]:
                 if len(run) > 1 and any(a.kind != "khen_thuong" for a in run):
                     run = [a for a in run if a.kind != "khen_thuong"]
                 for a in run:
-                    giver, source = _giver(text, clause, conf, a, c, heads, orgs)
+                    giver, source = _giver(text, clause, conf, a, c, heads, orgs, cues)
                     if giver is not None and c.event.fullmatch(giver):
                         # "Hội nghị cũng đã trao tặng ...": the body that organises the event gives
                         giver, source = organiser.first(), "organiser"

@@ -41,6 +41,7 @@ class _Compiled:
     plural_after: regex.Pattern
     lowercase_heads: frozenset[str]
     regional_plural: regex.Pattern
+    regional_words: tuple[str, ...]   # a cheap test before `regional_plural`
     affiliation_before: regex.Pattern
     not_acting_before: regex.Pattern
     # cheap necessary conditions, checked before the regexes they guard
@@ -62,6 +63,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         two_word_levels=PhraseMatcher((lv.word for lv in o.levels if " " in lv.word), ignore_case=True),
         time_units=frozenset(o.time_units),
         named_after=PhraseMatcher(o.named_after),
+        regional_words=tuple(f" {w}" for w in o.regional_words),
         regional_plural=regex.compile(rf"(?<!\p{{L}})(?:tỉnh|thành phố)\s+{alt(o.regional_words)}(?!\p{{L}})", regex.IGNORECASE),
         affiliation_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.affiliation_before)}\s+$", regex.IGNORECASE),
         lowercase_heads=frozenset(w.lower() for w in o.lowercase_heads),
@@ -312,9 +314,9 @@ def find_organizations(doc: Doc) -> list[Span]:
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before):
             continue
-        if c.regional_plural.search(written):
+        if any(w in written for w in c.regional_words) and c.regional_plural.search(written):
             continue  # "LĐLĐ tỉnh khu vực Bắc Trung Bộ": the provincial federations of a region
-        if c.affiliation_before.search(before) or _after_a_name_in_brackets(before, c):
+        if (" tại" in before and c.affiliation_before.search(before)) or (before.rstrip().endswith("(") and _after_a_name_in_brackets(before, c)):
             in_title = True  # "Lê Văn A (Chi bộ Phòng Nội vụ)": where a person belongs, no entry
         if head.organ and c.plural_after.match(text, h.end):
             continue  # "Ban Chấp hành các Công đoàn cơ sở": the organs of many bodies
