@@ -204,6 +204,10 @@ class LocationRules(_Strict):
     needs_level: list[str]
     province_levels: list[str]
     list_joiners: list[str]
+    min_name_letters: int = 2
+    given_name_words: int = 2
+    parent_in_parentheses: list[str] = []
+    line_break_words: int = 2
 
 
 class Unit(_Strict):
@@ -306,7 +310,8 @@ class Rulebook:
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files
         ids.update({"organizations.head", "people.honorific_cue", "people.title_cue",
-                    "people.surname", "locations.gazetteer", "locations.level", "locations.district"})
+                    "people.surname", "locations.gazetteer", "locations.level", "locations.district",
+                    "locations.parent_in_parentheses", "locations.line_break"})
         return ids
 
 
