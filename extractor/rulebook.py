@@ -181,6 +181,8 @@ class OrganizationRules(_Strict):
     regional_words: list[str]
     lowercase_heads: list[str]
     affiliation_before: list[str]
+    short_forms: list[str] = []
+    short_form_not_before: list[str] = []
 
 
 class PeopleRules(_Strict):
@@ -311,7 +313,8 @@ class Rulebook:
         # entity families whose rules are the vocabularies of their files
         ids.update({"organizations.head", "people.honorific_cue", "people.title_cue",
                     "people.surname", "locations.gazetteer", "locations.level", "locations.district",
-                    "locations.parent_in_parentheses", "locations.line_break"})
+                    "locations.parent_in_parentheses", "locations.line_break",
+                    "organizations.short_form"})
         return ids
 
 
