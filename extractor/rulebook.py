@@ -181,6 +181,8 @@ class OrganizationRules(_Strict):
     regional_words: list[str]
     lowercase_heads: list[str]
     affiliation_before: list[str]
+    short_forms: list[str] = []
+    short_form_not_before: list[str] = []
 
 
 class PeopleRules(_Strict):
@@ -204,6 +206,10 @@ class LocationRules(_Strict):
     needs_level: list[str]
     province_levels: list[str]
     list_joiners: list[str]
+    min_name_letters: int = 2
+    given_name_words: int = 2
+    parent_in_parentheses: list[str] = []
+    line_break_words: int = 2
 
 
 class Unit(_Strict):
@@ -306,7 +312,9 @@ class Rulebook:
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files
         ids.update({"organizations.head", "people.honorific_cue", "people.title_cue",
-                    "people.surname", "locations.gazetteer", "locations.level", "locations.district"})
+                    "people.surname", "locations.gazetteer", "locations.level", "locations.district",
+                    "locations.parent_in_parentheses", "locations.line_break",
+                    "organizations.short_form"})
         return ids
 
 

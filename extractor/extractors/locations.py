@@ -36,6 +36,13 @@ class _Compiled:
     #: district name (folded, lower case) -> [(canonical name, kind, province)]
     districts: dict[str, list[tuple[str, str, str]]]
     province_current: dict[str, str]
+    #: capitalised words that begin with a surname, ending right before a place name
+    name_before: regex.Pattern
+    #: "(Đông Anh)" right after a place
+    parenthesised: regex.Pattern
+    #: capitalised words before and after a line break
+    words_before_break: regex.Pattern
+    words_after_break: regex.Pattern
 
 
 @lru_cache(maxsize=8)
@@ -58,6 +65,11 @@ def _compiled(rules: Rulebook) -> _Compiled:
         level_before=regex.compile(rf"(?r){levels}\s*$", regex.IGNORECASE),
         districts=_district_index(rules),
         province_current={u.name: u.current for u in rules.gazetteer.units},
+        name_before=regex.compile(rf"(?r)(?<!\p{{L}})(?:{alt(rules.people.surnames)})"
+                                  rf"(?:[ \t]+{_WORD}){{{max(0, rules.locations.given_name_words - 1)},3}}[ \t]+$"),
+        parenthesised=anchored(rf"[ \t]*\(({_WORD}(?:[ \t]+{_WORD}){{0,3}})\)"),
+        words_before_break=regex.compile(rf"(?r)(?<!\p{{L}})((?:{_WORD}[ \t]+){{0,{rules.locations.line_break_words - 1}}}{_WORD})[ \t]*$"),
+        words_after_break=anchored(rf"[ \t]*({_WORD}(?:[ \t]+{_WORD}){{0,{rules.locations.line_break_words - 1}}})"),
     )
 
 
@@ -109,11 +121,14 @@ def find_locations(doc: Doc) -> list[Span]:
         after_level = bool(c.level_before.search(text, max(0, h.start - 12), h.start))
         if h.phrase in c.needs_level and not after_level:
             continue
+        if not after_level and c.name_before.search(text, max(0, h.start - 40), h.start):
+            continue  # "bà Phạm Thị Thái Bình": a person's given name
         u = c.unit_of[h.phrase]
         lead = c.leading_level.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
         start = lead.end() if lead else h.start
         spans.append(Span("locations", start, h.end, "locations.gazetteer",
                           {"name": u.name, "kind": u.kind, "current": u.current, "after_level": after_level}))
+    spans.extend(_across_line_breaks(doc, c))
     units = SpanIndex((s.start, s.end) for s in spans)
     provinces = {s.value["name"] for s in spans}
     for h in longest(doc.hits.get("locations.level")):
@@ -124,6 +139,8 @@ def find_locations(doc: Doc) -> list[Span]:
         m = _PLACE_NAME.match(text, h.end)
         if not m or not m.group(1) or m.start(1) == h.end:
             continue
+        if len(m.group(1)) < doc.rules.locations.min_name_letters:
+            continue  # "huyện A": a letter standing for a place
         if m.group(1)[0].isdigit() and (not text[h.start].isupper() or ":" in text[h.end:m.start(1)]):
             continue  # "Quận 1", "Phường 5" are names; "huyện 12 ...", "Thành phố: 6 tập thể" are counts
         s, e = m.span(1)
@@ -133,6 +150,12 @@ def find_locations(doc: Doc) -> list[Span]:
         if len(words) >= 3 and words[0] in c.surnames and kind != "commune":
             continue  # "huyện Nguyễn Văn A"? a person after a bare level word
         spans.append(_below_province(c, s, e, m.group(1), kind, provinces))
+        if kind in doc.rules.locations.parent_in_parentheses and (par := c.parenthesised.match(text, e)):
+            parent = _district(c, par.group(1), provinces)
+            if parent and not units.overlaps(*par.span(1)):  # "xã Liên Hà (Đông Anh)"
+                spans.append(Span("locations", *par.span(1), "locations.parent_in_parentheses",
+                                  {"name": par.group(1), "kind": parent[1],
+                                   "current": c.province_current.get(parent[2]), "after_level": False}))
         while (nxt := c.next_in_list.match(text, e)) and not units.overlaps(nxt.start(1), nxt.end(1)):
             spend(1)
             s, e = nxt.span(1)
@@ -160,3 +183,32 @@ def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, province
     current = c.province_current.get(found[2]) if found else None
     return Span("locations", s, e, "locations.level", {"name": name, "kind": kind, "current": current,
                                                        "after_level": True})
+
+
+_NON_SPACE = regex.compile(r"\S+")
+
+
+def _across_line_breaks(doc: Doc, c: _Compiled) -> list[Span]:
+    """Place names broken by a line break ("Đà\\nNẵng"): the words on both sides, joined and
+    looked up in the gazetteer, longest first; the mention spans the break."""
+    text = doc.content
+    out: list[Span] = []
+    i = text.find("\n")
+    while i != -1:
+        doc.budget.spend(1)
+        before = c.words_before_break.search(text, max(0, i - 40), i) if i and text[i - 1] != "\n" else None
+        after = c.words_after_break.match(text, i + 1) if before else None
+        if before and after:
+            left = [w.span() for w in _NON_SPACE.finditer(text, *before.span(1))]
+            right = [w.span() for w in _NON_SPACE.finditer(text, *after.span(1))]
+            found = next(((ls, re_, u) for n in range(len(left), 0, -1) for k in range(len(right), 0, -1)
+                          for ls, re_ in [(left[-n][0], right[k - 1][1])]
+                          for name in [" ".join(text[ls:re_].split())]
+                          if (u := c.unit_of.get(fold_tone_style(name).lower()))
+                          and name.lower() not in c.needs_level), None)
+            if found and doc.in_content(Span("locations", found[0], found[1], "", {})):
+                start, end, u = found
+                out.append(Span("locations", start, end, "locations.line_break",
+                                {"name": u.name, "kind": u.kind, "current": u.current, "after_level": False}))
+        i = text.find("\n", i + 1)
+    return out

@@ -40,6 +40,8 @@ class _Compiled:
     named_after: PhraseMatcher
     plural_after: regex.Pattern
     lowercase_heads: frozenset[str]
+    short_forms: frozenset[str]
+    short_form_not_before: regex.Pattern
     regional_plural: regex.Pattern
     regional_words: tuple[str, ...]   # a cheap test before `regional_plural`
     affiliation_before: regex.Pattern
@@ -69,6 +71,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         lowercase_heads=frozenset(w.lower() for w in o.lowercase_heads),
         plural_after=regex.compile(r"\s+(?:các|những)(?!\p{L})", regex.IGNORECASE),
         not_acting_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.organ_not_acting_before)}\s+$", regex.IGNORECASE),
+        short_forms=frozenset(w.lower() for w in o.short_forms),
+        short_form_not_before=anchored(rf"\s+{alt(o.short_form_not_before)}(?!\p{{L}})", regex.IGNORECASE),
     )
 
 
@@ -296,6 +300,7 @@ def find_organizations(doc: Doc) -> list[Span]:
     head_hits = {h.start: h for h in heads}
     spans: list[Span] = []
     last_end = -1
+    named_in_full: dict[str, Span] = {}
     for h in heads:
         spend(1)
         if h.start < last_end or h.start in not_heads:
@@ -308,6 +313,13 @@ def find_organizations(doc: Doc) -> list[Span]:
         if end == h.end and not head.standalone:
             listed = _list_level(text, h, head_hits, c, place_hits, spend)
             if listed is None:
+                if (h.phrase in c.short_forms and text[h.start].isupper()
+                        and not c.short_form_not_before.match(text, h.end)
+                        and (full := named_in_full.get(h.phrase))):
+                    # "Hội đã trao ...": the body named in full before, mentioned again
+                    spans.append(Span("organizations", h.start, h.end, "organizations.short_form",
+                                      {"text": full.value["text"], "gloss": None, "in_title": in_title}))
+                    last_end = h.end
                 continue
         if not any(ch.isupper() for ch in written):
             continue  # "công đoàn cơ sở": generic
@@ -325,6 +337,10 @@ def find_organizations(doc: Doc) -> list[Span]:
         value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
+        lowered = written.lower()
+        for short in c.short_forms:  # the nearest body named in full with each short form's head
+            if lowered.startswith(short + " "):
+                named_in_full[short] = spans[-1]
         # a parent named only inside an organ's name ("Tỉnh ủy" in "Ban Thường vụ Tỉnh ủy") is no
         # entry of its own (RECORD.md, Judgement calls): where it acts, it is named again alone
     return spans

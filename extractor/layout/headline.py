@@ -63,7 +63,8 @@ def headline_like(line: Line, rules: Rulebook) -> bool:
 def is_banner(line: Line, rules: Rulebook) -> bool:
     """A site banner or section label standing where a headline could be."""
     t = line.text
-    all_caps = line.words >= 2 and t.isupper()  # str.isupper: cased characters all upper, at least one
+    # str.isupper: cased characters all upper, at least one; a bulleted one is a headline
+    all_caps = line.words >= 2 and t.isupper() and not _compiled(rules).marks.match(t)
     return all_caps or is_section_label(t, rules)
 
 
