@@ -169,7 +169,12 @@ class PhraseMatcher:
     def match(self, text: str, pos: int, word: str | None = None) -> regex.Match | None:
         """The longest phrase starting at `pos`, or None. `word`, the word starting at `pos`
         when the caller has it, saves finding its letters again."""
-        if not self.could_start(word if word is not None else letter_run(text, pos)):
+        # could_start, inlined: most of the calls end here, tens of thousands per article
+        if word is None:
+            word = letter_run(text, pos)
+        elif not word.isalpha():
+            word = letter_run(word)
+        if (self._fold(word) if self._fold else word) not in self._heads:
             return None
         return self.regex.match(text, pos)
 
