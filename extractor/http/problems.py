@@ -54,6 +54,11 @@ def found(value: T | None, detail: str, kind: str) -> T:
     return value
 
 
+def article_not_found(article_id: str) -> ProblemError:
+    """The 404 of every route that names a stored article by its id."""
+    return ProblemError(404, f"no stored article has the id {article_id!r}", "article-not-found")
+
+
 def make_problem(status: int, detail: str, instance: str | None, kind: str | None = None,
                  title: str | None = None, **extensions: Any) -> Problem:
     """A problem of a `kind` (type urn:vnextract:problem:<kind>, titled after the kind unless a title

@@ -13,7 +13,7 @@ from ...record import Record
 from ...review import Correction, CorrectionError, agreement
 from ...review.reextract import NothingToReextract, as_replacement, reextract_payload
 from ..dependencies import StoreDep, read_access, write_access
-from ..problems import ProblemError, problems
+from ..problems import ProblemError, article_not_found, problems
 from ..responses import json_response
 
 router = APIRouter(tags=["reviews"])
@@ -44,10 +44,6 @@ class Reextracted(BaseModel):
     conflicts: list[dict[str, Any]] = Field(description="Corrections the new rules disagree with (kept)")
 
 
-def _not_found(article_id: str) -> ProblemError:
-    return ProblemError(404, f"no stored article has the id {article_id!r}", "article-not-found")
-
-
 async def revise(store: StoreDep, article_id: str, reviewer: str, correction: Correction) -> dict:
     """Store one correction as a revision (the pages' forms call this too)."""
     try:
@@ -55,7 +51,7 @@ async def revise(store: StoreDep, article_id: str, reviewer: str, correction: Co
     except CorrectionError as e:
         raise ProblemError(422, str(e), "correction-refused") from e
     if revision is None:
-        raise _not_found(article_id)
+        raise article_not_found(article_id)
     return revision
 
 
@@ -75,7 +71,7 @@ async def add_revision(article_id: str, body: RevisionIn, store: StoreDep) -> Re
             responses=problems(401, 403, 404, 503))
 async def list_revisions(article_id: str, store: StoreDep) -> Response:
     if await store.machine_json(article_id) is None:
-        raise _not_found(article_id)
+        raise article_not_found(article_id)
     return json_response(Revisions(items=await store.revisions(article_id)))
 
 
@@ -85,7 +81,7 @@ async def machine_record(article_id: str, store: StoreDep) -> Response:
     """The record as extracted, before any review."""
     stored = await store.machine_json(article_id)
     if stored is None:
-        raise _not_found(article_id)
+        raise article_not_found(article_id)
     return json_response(stored)
 
 
@@ -96,7 +92,7 @@ async def reextract_article(article_id: str, store: StoreDep, request: Request) 
     and the ones the new record disagrees with are listed."""
     stored = await store.machine(article_id)
     if stored is None:
-        raise _not_found(article_id)
+        raise article_not_found(article_id)
     try:
         payload = reextract_payload(stored)
     except NothingToReextract as e:

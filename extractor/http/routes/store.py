@@ -11,7 +11,7 @@ from ...store import ArticleQuery, DocumentView, OrganizationView, PersonView
 from ...store.filters import SearchTerm
 from ..bodies import ArticleIn, ArticlePage, ArticlePageQuery, Organizations, People
 from ..dependencies import StoreDep, read_access, write_access
-from ..problems import found, problems
+from ..problems import article_not_found, found, problems
 from ..responses import json_response
 
 router = APIRouter(tags=["store"])
@@ -41,8 +41,10 @@ async def list_articles(params: Annotated[ArticlePageQuery, Query()], store: Sto
 
 @router.get("/v1/articles/{article_id}", dependencies=reads, response_model=Record, responses=problems(401, 403, 404, 503))
 async def get_article(article_id: str, store: StoreDep) -> Response:
-    return json_response(found(await store.get_json(article_id), f"no stored article has the id {article_id!r}",
-                               "article-not-found"))
+    stored = await store.get_json(article_id)
+    if stored is None:
+        raise article_not_found(article_id)
+    return json_response(stored)
 
 
 @router.get("/v1/documents/{number:path}", dependencies=reads, response_model=DocumentView,
