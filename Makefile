@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test bench eval schema
+.PHONY: setup run test bench eval schema words
 
 $(BIN)/vnextract: pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY)"; exit 1; }
@@ -31,3 +31,7 @@ bench: setup
 # The record's JSON Schema in docs/, regenerated from the pydantic model (tests check they agree).
 schema: setup
 	$(BIN)/vnextract schema --out docs/record.schema.json
+
+# rules/words.txt (words of 2-4 syllables) remade from an installed underthesea's Viet74K.
+words: setup
+	$(BIN)/python -m extractor.wordlist rules/words.txt

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -172,6 +172,7 @@ class OrganizationRules(_Strict):
     heads: list[OrgHead]
     inner_words: list[str]
     generic_before: list[str]
+    generic_after: list[str]
     not_heads: list[str]
     domains: list[str]
     list_joiners: list[str]
@@ -183,6 +184,7 @@ class OrganizationRules(_Strict):
     affiliation_before: list[str]
     short_forms: list[str] = []
     short_form_not_before: list[str] = []
+    name_ends_before: list[str] = []
 
 
 class PeopleRules(_Strict):
@@ -287,7 +289,19 @@ class Rulebook:
                 raise ValueError(f"{path} is not in NFC; rules are written in NFC")
             digest.update(text.encode("utf-8"))
             setattr(self, name, model.model_validate(yaml.load(text, Loader=_YAML_LOADER)))
+        words = (folder / "words.txt").read_text(encoding="utf-8")
+        digest.update(words.encode("utf-8"))
+        self._words_text = words
         self.version = digest.hexdigest()[:12]
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Vietnamese words of 2-4 syllables (rules/words.txt, `extractor/wordlist.py`)."""
+        from .wordlist import read
+
+        words = read(self._words_text)
+        del self._words_text
+        return words
 
     chrome: ChromeRules
     dateline: DatelineRules

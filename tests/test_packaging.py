@@ -23,11 +23,12 @@ def test_rules_load_from_a_traversable_that_is_no_folder(tmp_path):
     """What a zipped install gives: importlib.resources traversables, no filesystem paths."""
     archive = tmp_path / "rules.zip"
     with zipfile.ZipFile(archive, "w") as z:
-        for path in (ROOT / "rules").glob("*.yaml"):
+        for path in [*(ROOT / "rules").glob("*.yaml"), ROOT / "rules" / "words.txt"]:
             z.write(path, f"extractor/rules/{path.name}")
     zipped = Rulebook(zipfile.Path(archive, "extractor/rules/"))
     assert zipped.version == load_rules().version
     assert zipped.documents.types == load_rules().documents.types
+    assert zipped.words == load_rules().words
 
 
 def test_rules_dir_is_a_traversable_holding_the_rules():

@@ -87,3 +87,26 @@ def test_every_province_is_found(unit):
     for name in [unit.name, *unit.aliases]:
         record = extract(f"Đoàn công tác đã làm việc tại tỉnh {name} trong hai ngày.", html=False)
         assert [loc.name for loc in record.locations] == [unit.name], name
+
+
+def test_word_list_is_in_its_canonical_form():
+    """rules/words.txt is read by splitting lines (no normalising at start-up), so it must be
+    exactly what `parse` makes of it: NFC, old tone placement, lower case, 2-4 syllables."""
+    from extractor.wordlist import parse, read
+
+    text = (Path(__file__).resolve().parent.parent / "rules" / "words.txt").read_text(encoding="utf-8")
+    words = read(text)
+    assert words == parse(text.splitlines())
+    assert len(words) > 50_000
+    # old tone placement, as the normalised text writes it; single syllables are not listed
+    assert {"khuyến học", "xã hội", "thủy lợi", "giày da"} <= words
+    assert "thuỷ lợi" not in words and "học" not in words
+    assert load_rules().words == words
+
+
+def test_a_word_list_that_is_not_canonical_is_caught():
+    from extractor.wordlist import parse, read
+
+    lines = ["# comment", "thuỷ lợi", "Xi măng", "học", "khuyến học"]
+    assert parse(lines) == {"thủy lợi", "khuyến học"}
+    assert read("\n".join(lines)) != parse(lines)

@@ -31,6 +31,7 @@ class _Compiled:
     levels: frozenset[str]
     inner: PhraseMatcher
     generic_before: regex.Pattern
+    generic_after: regex.Pattern
     surnames: frozenset[str]
     title: PhraseMatcher
     domain: PhraseMatcher
@@ -46,6 +47,8 @@ class _Compiled:
     regional_words: tuple[str, ...]   # a cheap test before `regional_plural`
     affiliation_before: regex.Pattern
     not_acting_before: regex.Pattern
+    words: frozenset[str]          # Vietnamese words of 2-4 syllables (rules/words.txt)
+    ends_before: PhraseMatcher     # predicate words: in capitals, where a name ends
     # cheap necessary conditions, checked before the regexes they guard
 
 
@@ -57,6 +60,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         levels=frozenset(lv.word.lower() for lv in o.levels) | {"tp", "tp.", "tp"},
         inner=PhraseMatcher(o.inner_words, ignore_case=True),
         generic_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.generic_before)}\s+$", regex.IGNORECASE),
+        generic_after=anchored(rf"\s+{alt(o.generic_after)}(?!\p{{L}})", regex.IGNORECASE),
         surnames=frozenset(rules.people.surnames),
         title=PhraseMatcher(rules.people.titles),
         domain=PhraseMatcher(o.domains, ignore_case=True),
@@ -73,6 +77,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         not_acting_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.organ_not_acting_before)}\s+$", regex.IGNORECASE),
         short_forms=frozenset(w.lower() for w in o.short_forms),
         short_form_not_before=anchored(rf"\s+{alt(o.short_form_not_before)}(?!\p{{L}})", regex.IGNORECASE),
+        words=rules.words,
+        ends_before=PhraseMatcher(o.name_ends_before, ignore_case=True),
     )
 
 
@@ -85,6 +91,28 @@ def _capitalized(word: str) -> bool:
     return word[0].isupper() or word[0].isdigit()
 
 
+_LOWER_WORD = anchored(r"[ \t]+(\p{Ll}+)(?![\p{L}\p{N}])")
+
+
+def _word_end(text: str, ws: int, w: str, words: frozenset[str]) -> int | None:
+    """End of the longest listed word of 2-4 syllables that starts with the capitalised
+    syllable `w` at `ws` and goes on in lower case ("Khuyến | học", "Xã | hội"), or None."""
+    key, pos, best = w.lower(), ws + len(w), None
+    for _ in range(3):
+        m = _LOWER_WORD.match(text, pos)
+        if not m:
+            break
+        key, pos = f"{key} {m.group(1)}", m.end()
+        if key in words:
+            best = pos
+    return best
+
+
+def _capitals(word: str) -> bool:
+    """A word in capitals ("TRAO"), not an initial or a capitalised word."""
+    return len(word) > 1 and word.isupper()
+
+
 def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit],
             spend: Callable[[int], None], in_title: bool = False) -> tuple[int, str | None]:
     """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any.
@@ -95,6 +123,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     gloss = None
     tokens = 0
     after_level = False
+    first_word = True  # the name's own first word is next (after the head and any field name)
     while tokens < _MAX_TOKENS:
         spend(1)
         m = _TOKEN.match(text, pos)
@@ -102,11 +131,20 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             break  # no word follows, so neither a domain nor an inner word can
         w = m.group("w")
         ws = m.start("w")
+        if _capitals(w) and c.ends_before.match(text, ws, w) and ws not in head_hits:
+            break  # "LĐLĐ TỈNH BẾN TRE | TRAO 200 SUẤT QUÀ": a headline in capitals goes on
         if not after_level and w[0].isupper():
             dom = c.domain.match(text, ws, w)
             if dom:  # "Sở | Tư pháp", "Bộ | Giáo dục và Đào tạo"
                 end = pos = dom.end()
                 tokens += 1
+                continue
+            if first_word and not w.isupper() and ws not in head_hits and not c.title.match(text, ws, w) \
+                    and (word_end := _word_end(text, ws, w, c.words)):
+                # "Hội | Khuyến học", "Quỹ | Xã hội": a word whose later syllables are lower case
+                end = pos = word_end
+                tokens += 1
+                first_word = False
                 continue
         inner = c.inner.match(text, ws, w)
         if inner and inner.end() >= m.end():
@@ -131,6 +169,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             end = pos = nested.end
             tokens += 1
             after_level = False
+            first_word = True  # the nested body's own name follows its head
             continue
         if w.startswith("("):
             gloss = w.strip("()")
@@ -143,6 +182,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 m = two_words
             end = pos = m.end()
             after_level = True
+            first_word = False
             tokens += 1
             hit = place_hits.get(skip_blanks(text, pos))
             if hit:  # a gazetteer place after the level word: exactly that name
@@ -152,8 +192,11 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         if w == "-":
             nxt = _TOKEN.match(text, m.end())
             if nxt and _capitalized(nxt.group("w")) and not c.title.match(text, nxt.start("w"), nxt.group("w")) \
-                    and nxt.group("w") not in c.surnames:
+                    and (nxt.group("w") not in c.surnames or not _run_length(text, nxt.end(), 1)):
+                # a surname with a capitalised word after it is a person ("UBND tỉnh - Lưu Văn
+                # Hải"); "- Lưu trữ" goes on in lower case and is a word
                 pos = m.end()
+                first_word = True  # "Chi cục Văn thư - | Lưu trữ": a second field name
                 continue
             break
         if w.isdigit():
@@ -171,9 +214,13 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                     break
                 end = pos = named.end()  # "Trường THPT Chu Văn An": the whole name it bears
                 tokens += 1
+                first_word = False
                 continue
             end = pos = m.end()
             tokens += 1
+            # "Công ty TNHH | Giày da", "Công ty CP | Xi măng": after a legal form in capitals
+            # the name's own first word is still to come
+            first_word = first_word and w.isupper()
             continue
         break
     return end, gloss
@@ -324,7 +371,7 @@ def find_organizations(doc: Doc) -> list[Span]:
         if not any(ch.isupper() for ch in written):
             continue  # "công đoàn cơ sở": generic
         before = text[max(0, h.start - 40):h.start]
-        if c.generic_before.search(before):
+        if c.generic_before.search(before) or c.generic_after.match(text, end):
             continue
         if any(w in written for w in c.regional_words) and c.regional_plural.search(written):
             continue  # "LĐLĐ tỉnh khu vực Bắc Trung Bộ": the provincial federations of a region

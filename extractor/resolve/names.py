@@ -40,8 +40,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
     return _Compiled(
         abbreviation=regex.compile(rf"(?<![\p{{L}}\p{{N}}]){alt(o.abbreviations)}(?![\p{{L}}\p{{N}}])"),
         expansions=dict(o.abbreviations),
-        # "Tỉnh" of "Tỉnh ủy", "Tỉnh đoàn" is no level word but part of the body's name
-        level=regex.compile(rf"(?<!\p{{L}}){alt(levels)}(?!\p{{L}})(?!\s+(?:ủy|uỷ|đoàn)(?!\p{{L}}))", regex.IGNORECASE),
+        # a level word names a place ("UBND Thành phố", "LĐLĐ Tỉnh Hải Dương"); before a word in
+        # lower case it is a syllable of another word ("Tỉnh ủy", "Quỹ Xã hội"), kept as written
+        level=regex.compile(rf"(?<!\p{{L}}){alt(levels)}(?!\p{{L}})(?!(?-i:\s+\p{{Ll}}))", regex.IGNORECASE),
         trailing_level=regex.compile(rf"(?<!\p{{L}})(?P<level>{alt(levels)})\s*$", regex.IGNORECASE),
         completes={lv.word: tuple(lv.completes_with) for lv in o.levels},
         aliases={k.casefold(): v for k, v in o.aliases.items()},

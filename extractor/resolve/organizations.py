@@ -19,6 +19,15 @@ _GLOSS = regex.compile(r"\s*\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)")
 _ABBREVIATION = regex.compile(r"(?<!\p{L})\p{Lu}{2,}[\p{Lu}\p{N}&]*(?!\p{L})")
 
 
+_CAPITALS = regex.compile(r"(?<!\p{L})\p{Lu}{2,}(?!\p{L})")
+
+
+def _shouted(name: str) -> int:
+    """Words of the name in capitals (abbreviations left after expansion count too: a mention
+    that spells a word out in capitals is never preferred to one that does not)."""
+    return len(_CAPITALS.findall(name))
+
+
 def org_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -37,6 +46,8 @@ def resolve_organizations(doc: Doc, spans: list[Span], place: Place | None) -> l
             seen = read[sp.value["text"]] = (name, org_key(name), abbrs[0] if abbrs else None)
         name, key, written_abbr = seen
         g = groups.setdefault(key, {"name": name, "mentions": [], "standing": False, "abbreviation": None})
+        if name is not g["name"] and _shouted(name) < _shouted(g["name"]):
+            g["name"] = name  # "... tỉnh BẾN TRE" of a headline in capitals, then "... tỉnh Bến Tre"
         g["mentions"].append(sp)
         g["standing"] = g["standing"] or not sp.value["in_title"]
         g["abbreviation"] = g["abbreviation"] or sp.value.get("gloss") or written_abbr
