@@ -14,6 +14,19 @@ def test_a_parent_named_only_inside_an_organ_is_no_entry():
     assert "Tỉnh ủy Quảng Trị" not in orgs
 
 
+def test_the_employer_of_a_union_is_an_entry_only_when_referred_to_on_its_own():
+    union = "Công đoàn Công ty Cổ phần Cao su Phước Hòa tổ chức hội thao cho 600 công nhân."
+    assert _orgs(union) == {"Công đoàn Công ty Cổ phần Cao su Phước Hòa"}
+    # the short form "Công ty" refers to the employer on its own: now it is an entry
+    orgs = _orgs(union + " Dịp này, Công ty đã tặng Giấy khen cho 20 cá nhân.")
+    assert orgs == {"Công đoàn Công ty Cổ phần Cao su Phước Hòa", "Công ty Cổ phần Cao su Phước Hòa"}
+
+
+def test_a_union_named_by_its_employers_short_form_takes_the_full_name():
+    orgs = _orgs("Bệnh viện Đa khoa tỉnh Nam Định phối hợp với Công đoàn cơ sở Bệnh viện tổ chức hội nghị.")
+    assert orgs == {"Bệnh viện Đa khoa tỉnh Nam Định", "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh Nam Định"}
+
+
 def _awards(text: str) -> list[tuple]:
     return [(a.award_kind, a.collectives, a.individuals, a.recipients) for a in extract(text).awards]
 

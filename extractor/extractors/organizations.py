@@ -306,6 +306,17 @@ def _run_length(text: str, pos: int, enough: int) -> int:
     return n
 
 
+def _employer(heads: list[Hit], head_starts: list[int], h: Hit, end: int, c: _Compiled) -> Hit | None:
+    """The first head inside the name [h.start, end) that is a short form ("Công đoàn cơ sở |
+    Bệnh viện ...", "Công đoàn | Công ty ..."): the body a union belongs to."""
+    i = bisect_right(head_starts, h.start)
+    while i < len(heads) and heads[i].start < end:
+        if heads[i].phrase in c.short_forms:
+            return heads[i]
+        i += 1
+    return None
+
+
 def find_organizations(doc: Doc) -> list[Span]:
     """Organisation mentions in headline and body, marked `in_title` inside a person's title.
 
@@ -345,6 +356,7 @@ def find_organizations(doc: Doc) -> list[Span]:
                      if (seg := text[h.start:h.end]) == norm[h.start:h.end]
                      and (seg != lower[h.start:h.end] or (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)))])
     head_hits = {h.start: h for h in heads}
+    head_starts = [h.start for h in heads]
     spans: list[Span] = []
     last_end = -1
     named_in_full: dict[str, Span] = {}
@@ -382,12 +394,23 @@ def find_organizations(doc: Doc) -> list[Span]:
         if head.organ and c.not_acting_before.search(before):
             in_title = True  # "bầu Ban Chấp hành ...": an organ that does not act adds no entry
         value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
+        employer = _employer(heads, head_starts, h, end, c)
+        if employer is not None and employer.end == end and (full := named_in_full.get(employer.phrase)):
+            # "Công đoàn Bệnh viện" after "Bệnh viện Đa khoa tỉnh Thái Bình": the union of the
+            # body its short form refers back to
+            value["text"] = text[h.start:employer.start] + full.value["text"]
         spans.append(Span("organizations", h.start, end, "organizations.head", value))
         last_end = end
         lowered = written.lower()
         for short in c.short_forms:  # the nearest body named in full with each short form's head
             if lowered.startswith(short + " "):
                 named_in_full[short] = spans[-1]
+        if employer is not None and employer.end < end:
+            # "Công đoàn Công ty Thủy điện Hòa Bình ... Công ty đã tặng ...": the employer named
+            # inside its union's name, referred to on its own by a short form later, is an entry
+            # (RECORD.md, Judgement calls); it makes none by being named inside the union's name
+            named_in_full[employer.phrase] = Span("organizations", employer.start, end, "organizations.head",
+                                                  {"text": text[employer.start:end], "gloss": None, "in_title": True})
         # a parent named only inside an organ's name ("Tỉnh ủy" in "Ban Thường vụ Tỉnh ủy") is no
         # entry of its own (RECORD.md, Judgement calls): where it acts, it is named again alone
     return spans
