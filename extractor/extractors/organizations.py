@@ -108,6 +108,19 @@ def _word_end(text: str, ws: int, w: str, words: frozenset[str]) -> int | None:
     return best
 
 
+_SYLLABLE_BEFORE = regex.compile(r"(?r)(\p{L}+)[ \t]+$")
+
+
+def _ends_a_word(lower: str, pos: int, words: frozenset[str]) -> bool:
+    """Whether the syllable at `pos` ends a word begun by the syllable before it ("công | đoàn
+    Khối ...": no head "Đoàn Khối" there)."""
+    before = _SYLLABLE_BEFORE.search(lower, max(0, pos - 12), pos)
+    if not before:
+        return False
+    m = _LOWER_WORD.match(" " + lower[pos:pos + 10])
+    return bool(m) and f"{before.group(1)} {m.group(1)}" in words
+
+
 def _capitals(word: str) -> bool:
     """A word in capitals ("TRAO"), not an initial or a capitalised word."""
     return len(word) > 1 and word.isupper()
@@ -354,7 +367,8 @@ def find_organizations(doc: Doc) -> list[Span]:
     # "công ty TCP Việt Nam": a company head typed in lower case, named by an acronym after it
     heads = longest([h for h in hits.get("organizations.head")
                      if (seg := text[h.start:h.end]) == norm[h.start:h.end]
-                     and (seg != lower[h.start:h.end] or (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)))])
+                     and (seg != lower[h.start:h.end] or (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)))
+                     and not (seg[0].islower() and _ends_a_word(lower, h.start, c.words))])
     head_hits = {h.start: h for h in heads}
     head_starts = [h.start for h in heads]
     spans: list[Span] = []
