@@ -212,6 +212,7 @@ class LocationRules(_Strict):
     given_name_words: int = 2
     parent_in_parentheses: list[str] = []
     line_break_words: int = 2
+    numbered_levels: list[str] = []
 
 
 class Unit(_Strict):

@@ -29,6 +29,7 @@ class _Compiled:
     unit_of: dict[str, Unit]
     needs_level: frozenset[str]
     level_kind: dict[str, str]
+    numbered_levels: frozenset[str]
     surnames: frozenset[str]
     next_in_list: regex.Pattern
     leading_level: regex.Pattern
@@ -57,6 +58,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         unit_of=unit_of,
         needs_level=frozenset(n.lower() for n in rules.locations.needs_level),
         level_kind={lv.word.lower(): lv.kind for lv in rules.locations.levels},
+        numbered_levels=frozenset(w.lower() for w in rules.locations.numbered_levels),
         surnames=frozenset(rules.people.surnames),
         # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
         next_in_list=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
@@ -139,16 +141,22 @@ def find_locations(doc: Doc) -> list[Span]:
         m = _PLACE_NAME.match(text, h.end)
         if not m or not m.group(1) or m.start(1) == h.end:
             continue
-        if len(m.group(1)) < doc.rules.locations.min_name_letters:
+        numbered = m.group(1)[0].isdigit()
+        if not numbered and len(m.group(1)) < doc.rules.locations.min_name_letters:
             continue  # "huyện A": a letter standing for a place
-        if m.group(1)[0].isdigit() and (not text[h.start].isupper() or ":" in text[h.end:m.start(1)]):
-            continue  # "Quận 1", "Phường 5" are names; "huyện 12 ...", "Thành phố: 6 tập thể" are counts
+        if numbered and (":" in text[h.end:m.start(1)]
+                         or not (text[h.start].isupper() or h.phrase in c.numbered_levels)):
+            continue  # "Quận 1", "quận 5" are names; "huyện 12 ...", "Thành phố: 6 tập thể" are counts
         s, e = m.span(1)
         if units.overlaps(s, e):
             continue  # "thành phố Hà Nội": the gazetteer has it
         words = m.group(1).split()
         if len(words) >= 3 and words[0] in c.surnames and kind != "commune":
             continue  # "huyện Nguyễn Văn A"? a person after a bare level word
+        if numbered:  # "quận 5" -> "Quận 5": a number alone names nothing
+            s = h.start
+            spans.append(_below_province(c, s, e, " ".join(text[s:e].split()).capitalize(), kind, provinces))
+            continue
         spans.append(_below_province(c, s, e, m.group(1), kind, provinces))
         if kind in doc.rules.locations.parent_in_parentheses and (par := c.parenthesised.match(text, e)):
             parent = _district(c, par.group(1), provinces)
