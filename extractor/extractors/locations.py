@@ -129,7 +129,8 @@ def find_locations(doc: Doc) -> list[Span]:
         lead = c.leading_level.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
         start = lead.end() if lead else h.start
         spans.append(Span("locations", start, h.end, "locations.gazetteer",
-                          {"name": u.name, "kind": u.kind, "current": u.current, "after_level": after_level}))
+                          {"name": _as_written(text[start:h.end], u.name), "kind": u.kind, "current": u.current,
+                           "after_level": after_level}))
     spans.extend(_across_line_breaks(doc, c))
     units = SpanIndex((s.start, s.end) for s in spans)
     provinces = {s.value["name"] for s in spans}
@@ -183,6 +184,18 @@ def find_locations(doc: Doc) -> list[Span]:
                                "after_level": False}))
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+_ABBREVIATED = regex.compile(r"\.|\p{Lu}{2}")
+
+
+def _as_written(written: str, canonical: str) -> str:
+    """The place's name as the article spells it ("Bắc Cạn", "Đắc Lắc": RECORD.md names places
+    as written, without their level word); an abbreviation ("TP.HCM", "BR-VT", "TT-Huế") is
+    written out. `current` carries the canonical unit either way."""
+    if _ABBREVIATED.search(written):
+        return canonical
+    return " ".join(written.split())
 
 
 def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, provinces: set[str]) -> Span:
