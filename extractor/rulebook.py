@@ -33,6 +33,7 @@ class ChromeRules(_Strict):
     section_labels: list[str]
     not_headlines: list[RuleId]
     headline_marks: list[RuleId]
+    lead_openers: list[RuleId] = []
 
 
 class DatelineRules(_Strict):
@@ -322,7 +323,7 @@ class Rulebook:
         """Every declared rule id, for the test that each has an example."""
         ids: set[str] = set()
         for section in (self.chrome.lines, self.chrome.tail_markers, self.chrome.not_headlines,
-                        self.chrome.headline_marks, self.dateline.formats, self.dates.patterns,
+                        self.chrome.headline_marks, self.chrome.lead_openers, self.dateline.formats, self.dates.patterns,
                         self.documents.patterns, self.awards.patterns):
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files

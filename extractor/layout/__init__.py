@@ -14,7 +14,7 @@ from ..doc import Doc, Span
 from .byline import is_unit, leading_byline, name_like, parse_byline
 from .chrome import find_chrome, is_tail_marker
 from .dateline import Dateline, labelled, parse_dateline
-from .headline import clean_title, headline_like, headline_proper, is_banner
+from .headline import clean_title, headline_like, headline_proper, is_banner, split_glued_headline
 from .lines import Line, split_lines
 
 __all__ = ["Layout", "Line", "find_layout", "blank_outside", "parse_byline", "parse_dateline", "clean_title",
@@ -37,7 +37,7 @@ class Layout:
 
 def find_layout(doc: Doc) -> Layout:
     rules = doc.rules
-    lines = split_lines(doc.norm)
+    lines = _unglue_headline(split_lines(doc.norm), rules)
     layout = Layout(lines=lines, chrome=find_chrome(lines, rules))
     chrome = layout.chrome
     content = [ln for ln in lines if ln.index not in chrome]
@@ -134,6 +134,21 @@ def find_layout(doc: Doc) -> Layout:
     special = {x.index for x in (layout.title, layout.dateline) if x} | {b.index for b in layout.bylines}
     layout.body = [ln for ln in content[start_pos:end_pos] if ln.index not in chrome and ln.index not in special]
     return layout
+
+
+def _unglue_headline(lines: list[Line], rules) -> list[Line]:
+    """The lines with a headline run into the lead split off its first long line (a page whose
+    line breaks were lost), renumbered; the lines as they are otherwise."""
+    for pos, ln in enumerate(lines[:3]):
+        if ln.words > 48:
+            split = split_glued_headline(ln, rules)
+            if split is None:
+                return lines
+            rest = lines[pos + 1:]
+            for later in rest:
+                later.index += 1
+            return [*lines[:pos], *split, *rest]
+    return lines
 
 
 def _find_dateline(content: list[Line], rules, headline) -> tuple[int | None, bool, dict[int, Dateline]]:

@@ -25,6 +25,7 @@ class _Compiled:
     section_labels: frozenset[str]
     not_headline: regex.Pattern
     marks: regex.Pattern
+    lead_opener: regex.Pattern | None
 
 
 @lru_cache(maxsize=8)
@@ -37,6 +38,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         section_labels=frozenset(x.casefold() for x in c.section_labels),
         not_headline=compile_ci("|".join(f"(?:{r.regex})" for r in c.not_headlines)),
         marks=compile_ci("|".join(f"(?:{r.regex})" for r in c.headline_marks)),
+        lead_opener=compile_ci("|".join(f"(?:{r.regex})" for r in c.lead_openers)) if c.lead_openers else None,
     )
 
 
@@ -90,3 +92,25 @@ def clean_title(text: str, rules: Rulebook) -> str:
     if m and len(text) - m.end() > 15:
         text = text[m.end():]
     return _GLUED_COUNTER.sub("", text).strip()
+
+
+#: how far into a long first line a glued headline may end
+_GLUED_HEADLINE_CHARS = 260
+
+
+def split_glued_headline(line: Line, rules: Rulebook) -> tuple[Line, Line] | None:
+    """A first line too long to be a headline that starts with one run into the lead: the
+    headline and the rest, or None (rules/chrome.yaml `lead_openers`)."""
+    c = _compiled(rules)
+    if c.lead_opener is None or line.words <= 48:
+        return None
+    m = c.lead_opener.search(line.text, 1, _GLUED_HEADLINE_CHARS)
+    if not m or line.text[m.start() - 1] != " ":
+        return None
+    head = line.text[:m.start()].rstrip()
+    if head.endswith((".", ",", ":", ";")) or ". " in head:
+        return None  # a sentence of the body before the opener, not a headline
+    title = Line(line.index, line.start, line.start + len(head), head)
+    if not (4 <= title.words and headline_like(title, rules) and not is_banner(title, rules)):
+        return None
+    return title, Line(line.index + 1, line.start + m.start(), line.end, line.text[m.start():])
