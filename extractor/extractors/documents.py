@@ -55,7 +55,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
     src = {
         "documents.state_symbol": rf"{_SERIAL}{_SL}(?P<year>(?:19|20)\d{{2}})(?:{_SL}|{_DA})(?P<type>{type_code}){_DA}(?P<issuer>{_ISSS})",
         "documents.law_symbol": rf"{_SERIAL}{_SL}(?P<year>(?:19|20)\d{{2}}){_SL}(?P<issuer>(?:UBTV)?QH\d{{1,2}})(?![\p{{L}}\p{{N}}])",
-        "documents.official_letter": rf"{_SERIAL}{_SL}(?!{type_code}{_DA})(?P<issuer>{_ISS}(?:-{_ISS})+)",
+        # only after "Công văn số" (the cue is required): the issuer alone, or with its department
+        "documents.official_letter": rf"{_SERIAL}{_SL}(?!{type_code}{_DA})(?P<issuer>{_ISS}(?:-{_ISS})*)",
         "documents.union_symbol": rf"{_SERIAL}{_SL}(?P<type>{type_code}){_DA}(?P<issuer>{_ISSS})",
         "documents.party_symbol": rf"{_SERIAL}{_DA}(?P<type>{type_code}){_SL}(?P<issuer>{_ISSS})",
     }
