@@ -21,7 +21,8 @@ from ..rulebook import Rulebook
 
 _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
 # Runs of two or more capitalised words; one-word mentions ("bà Bình") are looked up later
-_NAME = regex.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,5}}")
+# (never from inside a word: "PGS.TS Đỗ Minh Cương" is no run "S Đỗ Minh Cương")
+_NAME = regex.compile(rf"(?<![\p{{L}}\p{{N}}.']){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,5}}")
 _WORD_SPAN = regex.compile(r"\S+")
 _TITLE_SPLIT = regex.compile(r",\s*(?=\p{Lu})")
 _LOWER_TAIL = anchored(r"[ \t]+(\p{Ll}+)(?=\s*[,.;:)]|\s+-\s|\s*$)")
@@ -159,7 +160,10 @@ def find_people(doc: Doc) -> list[Span]:
     # a name the article also writes after a level word ("huyện Lâm Thao") is a place there too
     places = {s.value["name"] for s in doc.spans.get("locations", [])} | c.not_names
     org_ending = {s.end: s for s in doc.spans.get("organizations", [])}
-    title_ending = {h.end: h for h in doc.hits.get("people.title") if doc.in_body(h)}
+    title_ending: dict[int, object] = {}
+    for h in doc.hits.get("people.title"):  # the longest title ending at each place: "Phó Chủ tịch", not "Chủ tịch"
+        if doc.in_body(h) and (h.end not in title_ending or h.start < title_ending[h.end].start):
+            title_ending[h.end] = h
     spans: list[Span] = []
 
     starts = [t[0] for t in taken]
