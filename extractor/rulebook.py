@@ -186,6 +186,8 @@ class OrganizationRules(_Strict):
     short_forms: list[str] = []
     short_form_not_before: list[str] = []
     name_ends_before: list[str] = []
+    list_heads: list[str] = []
+    level_heads: dict[str, str] = {}
 
 
 class PeopleRules(_Strict):

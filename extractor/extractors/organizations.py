@@ -48,6 +48,8 @@ class _Compiled:
     affiliation_before: regex.Pattern
     not_acting_before: regex.Pattern
     words: frozenset[str]          # Vietnamese words of 2-4 syllables (rules/words.txt)
+    list_heads: frozenset[str]
+    level_heads: dict[str, str]
     ends_before: PhraseMatcher     # predicate words: in capitals, where a name ends
     # cheap necessary conditions, checked before the regexes they guard
 
@@ -78,6 +80,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         short_forms=frozenset(w.lower() for w in o.short_forms),
         short_form_not_before=anchored(rf"\s+{alt(o.short_form_not_before)}(?!\p{{L}})", regex.IGNORECASE),
         words=rules.words,
+        list_heads=frozenset(w.lower() for w in o.list_heads),
+        level_heads={k.lower(): v.lower() for k, v in o.level_heads.items()},
         ends_before=PhraseMatcher(o.name_ends_before, ignore_case=True),
     )
 
@@ -243,7 +247,7 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
                 spend: Callable[[int], None]) -> str | None:
     """For a bare abbreviated head in a list ("HĐND, UBND huyện Trảng Bom"), the level phrase
     the list ends with (" huyện Trảng Bom"), which belongs to every body in it."""
-    if not text[h.start:h.end].isupper():
+    if not (text[h.start:h.end].isupper() or h.phrase in c.list_heads):
         return None
     pos = h.end
     for _ in range(6):
@@ -257,8 +261,13 @@ def _list_level(text: str, h: Hit, head_hits: dict[int, Hit], c: _Compiled, plac
         if end > head.end:
             tail = text[head.end:end]
             level = _TOKEN.match(tail)
-            return tail if level and (level.group("w").lower() in c.levels
-                                      or c.two_word_levels.match(tail, level.start("w"), level.group("w"))) else None
+            two = c.two_word_levels.match(tail, level.start("w"), level.group("w")) if level else None
+            if not level or not (level.group("w").lower() in c.levels or two):
+                return None
+            word_end = two.end() if two else level.end()
+            if c.level_heads.get(h.phrase) == tail[level.start("w"):word_end].lower():
+                return tail[word_end:]  # "Huyện ủy" + " huyện Trà Cú" -> "Huyện ủy Trà Cú"
+            return tail
         pos = head.end
     return None
 
@@ -270,7 +279,8 @@ _NAME_IN_BRACKETS = regex.compile(r"(?<![\p{L}\p{N}])(\p{Lu}\p{Ll}*)(?:\s+\p{Lu}
 def _after_a_name_in_brackets(before: str, c: _Compiled) -> bool:
     """"Trần Hữu Tri (Chi bộ ...": the bracket right after a person's name."""
     m = _NAME_IN_BRACKETS.search(before)
-    return bool(m) and m.group(1) in c.surnames
+    # "Cô | Nguyễn Thị Ngọc Bích (": an honorific written with a capital may open the run
+    return bool(m) and any(w in c.surnames for w in m.group().split()[:2])
 
 
 def _title_run(text: str, pos: int, c: _Compiled, spend: Callable[[int], None]) -> list[int]:
