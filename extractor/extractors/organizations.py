@@ -350,6 +350,40 @@ def _attending(text: str, start: int, end: int, c: _Compiled) -> bool:
     return bool(c.attendance.search(text, boundary.end() if boundary else floor, start))
 
 
+# "26 LĐLĐ cấp huyện", "30/63 LĐLĐ tỉnh": a count of bodies ("lần thứ 8 Ban Chấp hành" is none)
+_COUNT_BEFORE = regex.compile(r"(?<!(?:thứ|số|lần|khóa|khoá|kỳ|năm|ngày|tháng)\s+)(?<![\p{L}\p{N}/.,])\d+(?:/\d+)?\s+$",
+                              regex.IGNORECASE)
+_LAST_WORDS = regex.compile(r"(?r)(?:(?<!\p{L})(\p{L}+)\s+)?(\p{L}+)\s*$")
+_NEXT_LEVEL = anchored(r"\s*(?:,|và|hoặc)\s+(\p{L}+(?:\s+\p{L}+)?)")
+
+
+def _many_levels(text: str, written: str, end: int, c: _Compiled) -> bool:
+    """A name ending in a bare level word that stands for many places: after "các" or "cấp"
+    ("LĐLĐ các huyện", "LĐLĐ cấp huyện"), or followed by another level word ("LĐLĐ tỉnh,
+    thành phố", "LĐLĐ quận, huyện")."""
+    last = _LAST_WORDS.search(written)
+    if not last:
+        return False
+    word = last.group(2).lower()
+    two = f"{(last.group(1) or '').lower()} {word}"
+    if word not in c.levels and two not in c.levels:
+        return False
+    level_start = last.start(1) if two in c.levels else last.start(2)
+    if written[:level_start].rstrip().lower().endswith((" các", " cấp")):
+        return True
+    nxt = _NEXT_LEVEL.match(text, end)
+    if not nxt:
+        return False
+    if not nxt.group(1)[0].islower():
+        return False  # "Bảo hiểm xã hội tỉnh, Tỉnh đoàn ...": another body, not a level word
+    following = nxt.group(1).lower()
+    level_end = nxt.end(1) if following in c.levels else nxt.start(1) + len(following.split()[0])
+    if not (following in c.levels or following.split()[0] in c.levels):
+        return False
+    # "LĐLĐ tỉnh và huyện Kỳ Anh": a named place after the second level word, two bodies
+    return not _run_length(text, level_end, 1)
+
+
 def _employer(heads: list[Hit], head_starts: list[int], h: Hit, end: int, c: _Compiled) -> Hit | None:
     """The first head inside the name [h.start, end) that is a short form ("Công đoàn cơ sở |
     Bệnh viện ...", "Công đoàn | Công ty ..."): the body a union belongs to."""
@@ -429,8 +463,10 @@ def find_organizations(doc: Doc) -> list[Span]:
         if not any(ch.isupper() for ch in written):
             continue  # "công đoàn cơ sở": generic
         before = text[max(0, h.start - 40):h.start]
-        if c.generic_before.search(before) or c.generic_after.match(text, end):
-            continue
+        if c.generic_before.search(before) or c.generic_after.match(text, end) or _COUNT_BEFORE.search(before):
+            continue  # "các công đoàn cơ sở", "26 LĐLĐ cấp huyện", "... và tương đương"
+        if _many_levels(text, written, end, c):
+            continue  # "LĐLĐ các huyện", "LĐLĐ tỉnh, thành phố": the bodies of many places
         if any(w in written for w in c.regional_words) and c.regional_plural.search(written):
             continue  # "LĐLĐ tỉnh khu vực Bắc Trung Bộ": the provincial federations of a region
         if (" tại" in before and c.affiliation_before.search(before)) or (before.rstrip().endswith("(") and _after_a_name_in_brackets(before, c)):
