@@ -27,6 +27,15 @@ def test_a_union_named_by_its_employers_short_form_takes_the_full_name():
     assert orgs == {"Bệnh viện Đa khoa tỉnh Nam Định", "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh Nam Định"}
 
 
+def test_one_body_written_with_and_without_its_level_word_is_one_entry():
+    text = ("Công đoàn ngành Giáo dục Yên Bái tổng kết năm học\n"
+            "Sáng 5/6, Công đoàn ngành Giáo dục tỉnh Yên Bái tổ chức hội nghị. Công đoàn cơ sở VNPT Yên Bái "
+            "và Công đoàn VNPT Yên Bái cùng dự.")
+    assert _orgs(text) == {"Công đoàn ngành Giáo dục tỉnh Yên Bái", "Công đoàn cơ sở VNPT Yên Bái"}
+    # a province and its capital city of the same name are two bodies
+    assert len(_orgs("UBND tỉnh Hà Giang và UBND thành phố Hà Giang ký kết.")) == 2
+
+
 def _awards(text: str) -> list[tuple]:
     return [(a.award_kind, a.collectives, a.individuals, a.recipients) for a in extract(text).awards]
 

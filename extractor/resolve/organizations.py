@@ -28,6 +28,15 @@ def _shouted(name: str) -> int:
     return len(_CAPITALS.findall(name))
 
 
+_LOOSE = regex.compile(r"(?<=\S)\s+tỉnh(?=\s+\p{L})|(?<=công đoàn)\s+cơ sở(?!\p{L})")
+
+
+def _loose_key(key: str) -> str:
+    """`key` without a "tỉnh" before a place inside the name and without the "cơ sở" of "công
+    đoàn cơ sở": the words one body is written with and without."""
+    return _LOOSE.sub("", key)
+
+
 def org_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -51,6 +60,19 @@ def resolve_organizations(doc: Doc, spans: list[Span], place: Place | None) -> l
         g["mentions"].append(sp)
         g["standing"] = g["standing"] or not sp.value["in_title"]
         g["abbreviation"] = g["abbreviation"] or sp.value.get("gloss") or written_abbr
+    # one body written with and without its level word or "cơ sở" ("Công đoàn ngành Giáo dục
+    # Yên Bái" beside "... tỉnh Yên Bái"): one entry, under its fullest name
+    by_loose: dict[str, str] = {}
+    for k in sorted(groups, key=len, reverse=True):
+        loose = _loose_key(k)
+        if loose in by_loose:
+            target = groups[by_loose[loose]]
+            target["mentions"].extend(groups[k]["mentions"])
+            target["standing"] = target["standing"] or groups[k]["standing"]
+            target["abbreviation"] = target["abbreviation"] or groups[k]["abbreviation"]
+            del groups[k]
+        else:
+            by_loose[loose] = k
     # a short form continued by exactly one longer name joins it; names continuing `k` are
     # neighbours in sorted order (no longer name is merged away before its shorter forms)
     ordered = sorted(groups)
