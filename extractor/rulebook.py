@@ -187,6 +187,7 @@ class OrganizationRules(_Strict):
     short_form_not_before: list[str] = []
     name_ends_before: list[str] = []
     list_heads: list[str] = []
+    free_name_heads: list[str] = []
     attendance_cues: list[str] = []
     list_item_before: list[str] = []
     list_item_after: list[str] = []

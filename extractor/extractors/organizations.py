@@ -49,6 +49,7 @@ class _Compiled:
     not_acting_before: regex.Pattern
     words: frozenset[str]          # Vietnamese words of 2-4 syllables (rules/words.txt)
     list_heads: frozenset[str]
+    free_name_heads: frozenset[str]
     attendance: regex.Pattern      # an attendance cue in the sentence before an organ
     list_item: tuple[regex.Pattern, regex.Pattern]  # a list mark before, and after, an organ
     level_heads: dict[str, str]
@@ -83,6 +84,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         short_form_not_before=anchored(rf"\s+{alt(o.short_form_not_before)}(?!\p{{L}})", regex.IGNORECASE),
         words=rules.words,
         list_heads=frozenset(w.lower() for w in o.list_heads),
+        free_name_heads=frozenset(w.lower() for w in o.free_name_heads),
         attendance=regex.compile(rf"(?<!\p{{L}}){alt(o.attendance_cues)}(?!\p{{L}})", regex.IGNORECASE),
         list_item=(regex.compile(rf"(?r)(?:(?<!\p{{L}}){alt(w for w in o.list_item_before if w[0].isalpha())}"
                                  rf"|{alt(w for w in o.list_item_before if not w[0].isalpha())})\s*$", regex.IGNORECASE),
@@ -136,8 +138,34 @@ def _capitals(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+def _free_words(text: str, m: regex.Match, c: _Compiled, head_hits: dict[int, Hit]) -> int | None:
+    """End of up to three lower-case words from `m` that a company's name goes on with, when a
+    capitalised word follows them ("Công ty Mỏ | tuyển đồng | Sin Quyền", "Công ty TNHH Chế
+    biến | lâm sản | Hoàng Phát"); None when one of them ends a name or none follows."""
+    pos = m.start()
+    for _ in range(3):
+        t = _TOKEN.match(text, pos)
+        if not t:
+            return None
+        w, ws = t.group("w"), t.start("w")
+        if w[0].isdigit():
+            return None  # "... hôm 14/3": a date, not the company's proper name
+        if _capitalized(w):
+            if pos == m.start() or ws in head_hits or c.title.match(text, ws, w) or w.lower() in c.levels:
+                return None
+            return pos
+        if not w.isalpha() or c.ends_before.match(text, ws, w) or w.lower() in c.levels:
+            return None
+        pos = t.end()
+    nxt = _TOKEN.match(text, pos)
+    if nxt and nxt.group("w")[0].isupper() and nxt.start("w") not in head_hits \
+            and not c.title.match(text, nxt.start("w"), nxt.group("w")) and nxt.group("w").lower() not in c.levels:
+        return pos
+    return None
+
+
 def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_hits: dict[int, Hit],
-            spend: Callable[[int], None], in_title: bool = False) -> tuple[int, str | None]:
+            spend: Callable[[int], None], in_title: bool = False, free: bool = False) -> tuple[int, str | None]:
     """End of the name that starts with a head ending at `pos`, and a "(ABBR)" gloss if any.
 
     In a position title a name ends where a person's name begins ("Bí thư Tỉnh ủy Bình Phước
@@ -244,6 +272,9 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             # "Công ty TNHH | Giày da", "Công ty CP | Xi măng": after a legal form in capitals
             # the name's own first word is still to come
             first_word = first_word and w.isupper()
+            continue
+        if free and tokens and not after_level and (words_end := _free_words(text, m, c, head_hits)):
+            pos = words_end  # product or trade words of a company's name, before its proper name
             continue
         break
     return end, gloss
@@ -446,7 +477,7 @@ def find_organizations(doc: Doc) -> list[Span]:
         head = c.head_of[h.phrase]
         in_title = in_a_title(h.start)
         in_a_persons_title = in_title
-        end, gloss = _extend(text, h.end, c, place_hits, head_hits, spend, in_title)
+        end, gloss = _extend(text, h.end, c, place_hits, head_hits, spend, in_title, h.phrase in c.free_name_heads)
         written = text[h.start:end]
         listed = None
         if end == h.end and not head.standalone:
