@@ -203,6 +203,8 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             # follows them, after any further such words ("Đảng ủy Khối | các | cơ quan | tỉnh")
             nxt = _TOKEN.match(text, inner.end())
             for _ in range(3):
+                if nxt and _capitalized(nxt.group("w")):
+                    break  # "... các cơ quan | Trung ương": capitalised, the name goes on
                 more = c.inner.match(text, nxt.start("w"), nxt.group("w")) if nxt else None
                 if not more or more.end() < nxt.end() or nxt.group("w").lower() in c.levels:
                     break
