@@ -275,7 +275,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             # the name's own first word is still to come
             first_word = first_word and w.isupper()
             continue
-        if free and tokens and not after_level and (words_end := _free_words(text, m, c, head_hits)):
+        if free and not after_level and (words_end := _free_words(text, m, c, head_hits)):
             pos = words_end  # product or trade words of a company's name, before its proper name
             continue
         break
