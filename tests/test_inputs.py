@@ -162,3 +162,30 @@ def test_html_limits_follow_the_options():
     assert extract(page).dates
     with pytest.raises(HtmlTooComplex, match="more than 20 elements"):
         extract(page, options=ExtractOptions(max_html_elements=20))
+
+
+_SAPO_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Công đoàn ngành Y tế Sóc Trăng tổng kết</title></head>
+<body><header><nav><a href="/">Trang chủ</a> | <a href="/tin">Tin tức</a></nav></header>
+<div class="container"><div class="detail">
+<h1 class="title">Công đoàn ngành Y tế Sóc Trăng tổng kết năm 2023</h1>
+<div class="meta"><span class="date">26/12/2023 09:15</span></div>
+<div class="detail-sapo">Sáng 25/12/2023, Công đoàn ngành Y tế tỉnh Sóc Trăng tổ chức hội nghị tổng kết công tác công đoàn năm 2023.</div>
+<div class="detail-content"><p>Năm qua, công đoàn ngành đã thăm hỏi 320 đoàn viên ốm đau với tổng số tiền hơn 150 triệu đồng, phối hợp chuyên môn chăm lo Tết cho người lao động có hoàn cảnh khó khăn.</p>
+<p>Dịp này, Công đoàn ngành Y tế tỉnh tặng Giấy khen cho 12 tập thể và 30 cá nhân có thành tích xuất sắc trong phong trào thi đua yêu nước năm 2023.</p>
+<p>Hội nghị cũng đề ra phương hướng, nhiệm vụ năm 2024 với trọng tâm là chăm lo đời sống và bảo vệ quyền lợi hợp pháp của đoàn viên.</p></div>
+</div></div><footer>Bản quyền thuộc về Công đoàn ngành Y tế</footer></body></html>"""
+
+
+def test_a_page_lead_the_main_text_extractor_drops_is_kept():
+    """Vietnamese news pages put the lead in a "sapo" block, which trafilatura drops with the
+    page furniture: its date and entities would be lost."""
+    import trafilatura
+
+    dropped = trafilatura.bare_extraction(_SAPO_PAGE, with_metadata=True, output_format="python")
+    body = dropped.text if hasattr(dropped, "text") else dropped["text"]
+    assert "25/12/2023" not in body  # the case this test is about: the extractor drops the lead
+    record = extract(_SAPO_PAGE)
+    assert "2023-12-25" in [d.value for d in record.dates]
+    assert record.text.index("Sáng 25/12/2023") < record.text.index("Năm qua")
+    for _, m in record.mentions():
+        assert record.text[m.start:m.end] == m.text

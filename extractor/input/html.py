@@ -55,6 +55,38 @@ def _marked_lines(html: str) -> tuple[list[str], list[str]]:
     return dates, bylines
 
 
+#: classes of a news page's lead paragraph ("sapo" on Vietnamese sites), which main-text
+#: extractors often drop with the page furniture around it
+_LEAD_CLASS = regex.compile(r"sapo|chapeau|(?<![a-z])lead(?![a-z])|summary|description|intro", regex.IGNORECASE)
+_LEAD_CHARS = (30, 1500)
+
+
+def _lead_paragraph(html: str) -> str | None:
+    """The text of the page's lead paragraph (class "sapo", "detail-sapo", "lead", ...), if any."""
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    for node in HTMLParser(html).css("body [class]"):
+        if node.tag in ("script", "style", "meta", "a", "img") or not _LEAD_CLASS.search(node.attributes.get("class") or ""):
+            continue
+        text = node.text(separator=" ", strip=True)
+        if _LEAD_CHARS[0] <= len(text) <= _LEAD_CHARS[1]:
+            return " ".join(text.split())
+    return None
+
+
+def _with_lead(body: str, lead: str) -> str:
+    """`body` with the lead the main-text extractor dropped put back where the page has it: after
+    the short lines that head the body (a headline, a dateline, a byline), before the first
+    paragraph."""
+    lines = body.split("\n")
+    at = 0
+    for i, line in enumerate(lines[:4]):
+        if line.strip() and len(line.split()) >= 12:
+            break
+        at = i + 1
+    return "\n".join([*lines[:at], lead, "", *lines[at:]]) if at else f"{lead}\n\n{body}"
+
+
 # <meta> tags are read tag by tag, attribute by attribute: one pattern spanning a tag's
 # attributes ("<meta[^>]+name=...[^>]*content=...") backtracks over every attribute of a long
 # tag and is quadratic in its length
@@ -209,6 +241,12 @@ def html_to_article(html: str, name: str = "<html>", *, max_depth: int = 512, ma
         date_lines, byline_lines = _marked_lines(html)
     except Exception:  # noqa: BLE001 - marked lines are a hint; the text stands without them
         date_lines, byline_lines = [], []
+    try:
+        lead = _lead_paragraph(html)
+    except Exception:  # noqa: BLE001 - the lead is a hint; the text stands without it
+        lead = None
+    if lead and lead[:60] not in " ".join(body.split()):
+        body = _with_lead(body, lead)
     text = body if not title or body.lstrip().startswith(title) else f"{title}\n\n{body}"
     return HtmlArticle(text=text, title=title, published=published, authors=authors,
                        date_lines=date_lines, byline_lines=byline_lines)
