@@ -73,6 +73,7 @@ class DateRules(_Strict):
     not_followed_by: list[str]
     min_year: int
     max_year: int
+    work_period_cues: list[str] = []
     max_months_ahead_of_dateline: int
     patterns: list[RuleId]
 

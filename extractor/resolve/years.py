@@ -27,6 +27,20 @@ def _year_word(rules: Rulebook) -> regex.Pattern:
     return regex.compile(rf"(?<!\p{{L}}){alt(rules.dates.words.year)}\s+(\d{{4}})(?![\d/\-]|\.\d|\s*-\s*\d{{4}})", regex.IGNORECASE)
 
 
+@lru_cache(maxsize=8)
+def _work_period_before(rules: Rulebook) -> regex.Pattern | None:
+    """A period-of-work cue a few words before a "năm YYYY" ("tổng kết hoạt động năm 2009")."""
+    cues = rules.dates.work_period_cues
+    return regex.compile(rf"(?r)(?<!\p{{L}}){alt(cues)}(?!\p{{L}})[^.;!?\n]{{0,30}}$", regex.IGNORECASE) if cues else None
+
+
+def _event_years(text: str, rules: Rulebook, start: int = 0, end: int | None = None) -> list[regex.Match]:
+    """The "năm YYYY" phrases of text[start:end] that may be an event's year."""
+    cue = _work_period_before(rules)
+    found = _year_word(rules).finditer(text, start, len(text) if end is None else end)
+    return [m for m in found if cue is None or not cue.search(text, max(0, m.start() - 50), m.start())]
+
+
 class _YearEvidence:
     """What the body and headline say about years, read once: sentence ends, "năm YYYY" phrases, line
     breaks and the years of full dates. Each yearless date is then answered by bisection
@@ -38,7 +52,8 @@ class _YearEvidence:
         self.year_word = _year_word(doc.rules)
         # one-character matches: a sentence ending before a date ends before its first character
         self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        words = list(self.year_word.finditer(text))
+        self.rules = doc.rules
+        words = _event_years(text, doc.rules)
         self.word_starts = [m.start() for m in words]
         self.word_ends = [m.end() for m in words]
         self.word_years = [int(m.group(1)) for m in words]
@@ -70,7 +85,7 @@ class _YearEvidence:
         if found is None:
             pe = self.breaks[k] if k < len(self.breaks) else len(self.text)
             self.spend(pe - ps)  # each paragraph is read once
-            found = {int(m.group(1)) for m in self.year_word.finditer(self.text, ps, pe)}
+            found = {int(m.group(1)) for m in _event_years(self.text, self.rules, ps, pe)}
             lo, hi = bisect_left(self.full_positions, ps), bisect_left(self.full_positions, pe)
             found |= {y for _, y in self.full_years[lo:hi]}
             self._paragraph_years[ps] = found
