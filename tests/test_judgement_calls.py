@@ -36,6 +36,18 @@ def test_one_body_written_with_and_without_its_level_word_is_one_entry():
     assert len(_orgs("UBND tỉnh Hà Giang và UBND thành phố Hà Giang ký kết.")) == 2
 
 
+def _days(text: str) -> list[str]:
+    return [d.value for d in extract(text).dates if d.granularity == "day"]
+
+
+def test_the_year_of_the_work_reviewed_is_not_the_events():
+    # a January meeting reviews the year before: no year for "12/1" from "năm 2018"
+    assert _days("Chiều 12/1, Công đoàn ngành tổ chức hội nghị tổng kết công tác năm 2018.") == []
+    # a mid-year review and a year's programme are of the event's own year
+    assert _days("Chiều 16/7, Công đoàn tổ chức sơ kết 6 tháng đầu năm, nhiệm vụ 6 tháng cuối năm 2019.") == ["2019-07-16"]
+    assert _days("Thực hiện Chương trình công tác năm 2022, sáng ngày 26 tháng 7, Công đoàn họp.") == ["2022-07-26"]
+
+
 def _awards(text: str) -> list[tuple]:
     return [(a.award_kind, a.collectives, a.individuals, a.recipients) for a in extract(text).awards]
 
