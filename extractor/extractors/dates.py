@@ -47,7 +47,8 @@ def _patterns(rules: Rulebook) -> list[_Pattern]:
     src = {
         "dates.range_full": rf"{_B}{_dmy('a')}{joiner}{_dmy('b')}{_E}",
         "dates.range_day_month_to_full": rf"{_B}{_dm('a')}(?![/.\-]\d){joiner}{_dmy('b')}{_E}",
-        "dates.range_days_to_full": rf"{_B}(?P<ad>\d{{1,2}})\s*(?:-|,|{pair})\s*{_dmy('b')}{_E}",
+        # "09 - 11/6/2022", "24 và 25-11-2021", "từ ngày 10 đến ngày 12/7/2020"
+        "dates.range_days_to_full": rf"{_B}(?P<ad>\d{{1,2}})\s*(?:-|,|{pair})\s*(?:{day}\s+)?{_dmy('b')}{_E}",
         "dates.range_days_cued": rf"{cued}(?P<ad>\d{{1,2}})\s*(?:-|{pair})\s*(?P<bd>\d{{1,2}})(?P<bs>[/.\-])(?P<bm>\d{{1,2}}){_E}{not_after}",
         "dates.range_day_month_cued": rf"{cued}{_dm('a')}{joiner}{_dm('b')}{_E}{not_after}",
         "dates.day_month_year_numeric": rf"{_B}{_dmy('a')}{_E}",
