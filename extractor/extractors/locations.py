@@ -123,6 +123,8 @@ def find_locations(doc: Doc) -> list[Span]:
         after_level = bool(c.level_before.search(text, max(0, h.start - 12), h.start))
         if h.phrase in c.needs_level and not after_level:
             continue
+        if not after_level and _below_level_word(text, h, c):
+            continue  # "huyện Điện Biên Đông", "phường Sài Gòn": read below, as the unit named
         if not after_level and c.name_before.search(text, max(0, h.start - 40), h.start):
             continue  # "bà Phạm Thị Thái Bình": a person's given name
         u = c.unit_of[h.phrase]
@@ -196,6 +198,20 @@ def _as_written(written: str, canonical: str) -> str:
     if _ABBREVIATED.search(written):
         return canonical
     return " ".join(written.split())
+
+
+_LEVEL_WORD_BEFORE = regex.compile(r"(?r)(?<!\p{L})(\p{L}+(?:[ \t]\p{L}+)?)[ \t]+$")
+
+
+def _below_level_word(text: str, h, c: _Compiled) -> bool:
+    """A gazetteer name right after a level word below the province ("huyện Điện Biên Đông",
+    "phường Sài Gòn"): the name of that unit, read with its whole capitalised run."""
+    m = _LEVEL_WORD_BEFORE.search(text, max(0, h.start - 12), h.start)
+    if not m:
+        return False
+    words = m.group(1)
+    kind = c.level_kind.get(words) or c.level_kind.get(words.split()[-1])
+    return kind is not None and kind not in ("province", "city") and words[0].islower()
 
 
 def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, provinces: set[str]) -> Span:

@@ -49,6 +49,7 @@ class _Compiled:
     not_acting_before: regex.Pattern
     words: frozenset[str]          # Vietnamese words of 2-4 syllables (rules/words.txt)
     list_heads: frozenset[str]
+    level_before: regex.Pattern    # a level word in lower case right before a head
     free_name_heads: frozenset[str]
     attendance: regex.Pattern      # an attendance cue in the sentence before an organ
     list_item: tuple[regex.Pattern, regex.Pattern]  # a list mark before, and after, an organ
@@ -84,6 +85,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         short_form_not_before=anchored(rf"\s+{alt(o.short_form_not_before)}(?!\p{{L}})", regex.IGNORECASE),
         words=rules.words,
         list_heads=frozenset(w.lower() for w in o.list_heads),
+        level_before=regex.compile(rf"(?r)(?<!\p{{L}})(?-i:{alt(lv.word for lv in o.levels)})[ \t]+$"),
         free_name_heads=frozenset(w.lower() for w in o.free_name_heads),
         attendance=regex.compile(rf"(?<!\p{{L}}){alt(o.attendance_cues)}(?!\p{{L}})", regex.IGNORECASE),
         list_item=(regex.compile(rf"(?r)(?:(?<!\p{{L}}){alt(w for w in o.list_item_before if w[0].isalpha())}"
@@ -466,7 +468,9 @@ def find_organizations(doc: Doc) -> list[Span]:
     heads = longest([h for h in hits.get("organizations.head")
                      if (seg := text[h.start:h.end]) == norm[h.start:h.end]
                      and (seg != lower[h.start:h.end] or (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)))
-                     and not (seg[0].islower() and _ends_a_word(lower, h.start, c.words))])
+                     and not (seg[0].islower() and _ends_a_word(lower, h.start, c.words))
+                     # "xã | Trường Yên", "phường | Hội An": a one-word head after a level word is a place's
+                     and not (" " not in h.phrase and c.level_before.search(text, max(0, h.start - 12), h.start))])
     head_hits = {h.start: h for h in heads}
     head_starts = [h.start for h in heads]
     spans: list[Span] = []
