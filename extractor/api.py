@@ -118,10 +118,17 @@ def _with_page_lines(article, rules: Rulebook) -> str:
     from .layout import parse_byline, parse_dateline
 
     text = article.text
+    head, _, rest = text.partition("\n")
+    titled = bool(article.title) and head.strip() == article.title.strip()
+    # the lead paragraph, when the extractor dropped it, goes under the headline (its first
+    # 60 characters, spaces folded, tell whether the text holds it already)
+    lead = article.lead
+    if lead and " ".join(lead.split())[:60] not in " ".join(text.split()):
+        text = f"{head}\n{lead}\n{rest}" if titled else f"{lead}\n{text}"
     dateline = next((d for d in article.date_lines if parse_dateline(d, rules) and d not in text), None)
     if dateline:
-        head, sep, rest = text.partition("\n")
-        text = f"{head}\n{dateline}\n{rest}" if article.title and head.strip() == article.title.strip() else f"{dateline}\n{text}"
+        head, _, rest = text.partition("\n")
+        text = f"{head}\n{dateline}\n{rest}" if titled else f"{dateline}\n{text}"
     byline = next((b for b in article.byline_lines if parse_byline(b, rules, closing=True) and b not in text), None)
     if byline:
         text = f"{text.rstrip()}\n\n{byline}\n"

@@ -46,6 +46,7 @@ class DatelineRules(_Strict):
     two_digit_year_pivot: int
     header_lines: int
     max_leftover_words: int
+    counters: list[RuleId] = []
 
 
 class BylineRules(_Strict):
@@ -200,6 +201,7 @@ class PeopleRules(_Strict):
     list_honorifics: list[str]
     not_names: list[str]
     honorifics: list[str]
+    degree_parts: list[str] = []
     titles: list[str]
     surnames: list[str]
     not_name_words: list[str]
@@ -330,7 +332,7 @@ class Rulebook:
         """Every declared rule id, for the test that each has an example."""
         ids: set[str] = set()
         for section in (self.chrome.lines, self.chrome.tail_markers, self.chrome.not_headlines,
-                        self.chrome.headline_marks, self.chrome.lead_openers, self.dateline.formats, self.dates.patterns,
+                        self.chrome.headline_marks, self.chrome.lead_openers, self.dateline.formats, self.dateline.counters, self.dates.patterns,
                         self.documents.patterns, self.awards.patterns):
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files

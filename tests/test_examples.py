@@ -97,6 +97,9 @@ def test_layout(example, rules):
     record = extract(text, html=False)
     for key, want in example["expect"].items():
         assert getattr(record, key) == want, f"{key}: {getattr(record, key)!r} != {want!r}"
+    if "dates" in example:  # the day dates the scorer compares, the dateline's among them (RECORD.md, Date)
+        days = {v for d in record.dates if d.granularity == "day" for v in (d.value, d.end_value) if v}
+        assert days == set(example["dates"]), f"dates: {sorted(days)} != {sorted(example['dates'])}"
     doc = run_pipeline(Doc.from_text(text, rules, ExtractOptions()))
     if "dateline_rule" in example:
         assert doc.layout.dateline_date is not None and doc.layout.dateline_date.rule == example["dateline_rule"]

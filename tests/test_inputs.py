@@ -84,6 +84,28 @@ def test_html_main_text_and_metadata():
         assert record.text[m.start:m.end] == m.text
 
 
+def test_html_meta_line_and_lead_set_apart_are_read():
+    """A theme's line under the headline ("post-meta": date and view counter) is the dateline,
+    its date listed like any dateline's; a lead paragraph set apart ("detail-sapo"), which the
+    main-text extractor drops, is read with the body."""
+    html = """<!doctype html><html><head><title>Trao 40 suất quà cho công nhân - Báo Công đoàn Sóc Trăng</title>
+    <meta property="article:published_time" content="2021-02-03T10:20:00+07:00"></head>
+    <body><nav><a href="/">Trang chủ</a> <a href="/tin">Tin tức</a></nav>
+    <div class="main"><h1 class="title">Trao 40 suất quà cho công nhân Khu công nghiệp An Hiệp</h1>
+    <div class="post-meta">Cập nhật: 2021-02-03 10:20 <span class="views">| 1.208 lượt xem</span></div>
+    <div class="detail-sapo">Chiều 2/2, Liên đoàn Lao động tỉnh Sóc Trăng trao 40 suất quà Tết cho công nhân Khu công nghiệp An Hiệp có hoàn cảnh khó khăn.</div>
+    <div class="detail-content"><p>Mỗi suất quà gồm 500.000 đồng tiền mặt và nhu yếu phẩm, do các doanh nghiệp trong khu công nghiệp cùng đóng góp với công đoàn.</p>
+    <p>Dịp này, Ban Thường vụ Liên đoàn Lao động tỉnh cũng thăm hỏi 6 công nhân bị tai nạn lao động đang điều trị tại bệnh viện.</p></div></div>
+    <footer>© Báo Công đoàn Sóc Trăng</footer></body></html>"""
+    record = extract(html)
+    assert record.published_at == "2021-02-03T10:20:00+07:00"
+    days = sorted(d.value for d in record.dates if d.granularity == "day")
+    assert days == ["2021-02-02", "2021-02-03"], days
+    assert [d.rule for d in record.dates if d.value == "2021-02-03"] == ["dateline.iso"]
+    for _, m in record.mentions():
+        assert record.text[m.start:m.end] == m.text
+
+
 @pytest.mark.parametrize("html", ["<html><body><script>x()</script></body></html>", "<html><head></head><body>   </body></html>"])
 def test_html_without_text_is_refused(html):
     with pytest.raises(UnparseableHtml):

@@ -36,6 +36,7 @@ class _Compiled:
     not_name: frozenset[str]
     not_after: regex.Pattern
     honorifics: frozenset[str]
+    degree_parts: frozenset[str]
     not_names: frozenset[str]
     title_end: regex.Pattern
 
@@ -49,6 +50,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         not_name=frozenset(p.not_name_words),
         not_after=regex.compile(rf"(?r)(?<!\p{{L}}){alt(p.not_after)}\s+$"),
         honorifics=frozenset(h.lower() for h in p.honorifics),
+        degree_parts=frozenset(p.degree_parts),
         title_end=regex.compile(rf"[;.\n]|\s-\s|,\s*(?={alt(p.list_honorifics)}\s)|\s(?={alt(p.title_stop_verbs)}(?!\p{{L}}))"),
         not_names=frozenset(p.not_names),
     )
@@ -115,7 +117,17 @@ def _honorific_before(text: str, pos: int, c: _Compiled) -> str | None:
             cue = " ".join(words[-n:])
             if cue.lower() in c.honorifics:
                 return cue
+    if words and _degree_chain(words[-1], c):
+        return words[-1]
+    if len(words) >= 2 and words[-1] in ("I", "II") and _degree_chain(words[-2] + words[-1], c):
+        return " ".join(words[-2:])  # "BS.CK II"
     return None
+
+
+def _degree_chain(word: str, c: _Compiled) -> bool:
+    """A word made only of degree parts joined by dots ("BS.CKII", "ThS.BS.", "PGS.TS.BS")."""
+    parts = word.rstrip(".").split(".")
+    return all(part in c.degree_parts for part in parts)
 
 
 def _after_taken(text: str, s: int, e: int, taken: list[tuple[int, int]], starts: list[int]) -> int:

@@ -29,62 +29,40 @@ class HtmlArticle:
     #: text of page elements marked as date or byline (class/itemprop), for the layout step
     date_lines: list[str] = field(default_factory=list)
     byline_lines: list[str] = field(default_factory=list)
+    #: the lead paragraph (sapo) a theme sets apart from the content, which main-text
+    #: extractors often drop
+    lead: str | None = None
 
 
-_DATE_CLASS = regex.compile(r"date|time|posted|publish|ngay", regex.IGNORECASE)
+# "meta", "info": the line of many themes under the headline ("entry-meta", "post-info": date,
+# counters); a marked line is used only when it reads as a dateline
+_DATE_CLASS = regex.compile(r"date|time|posted|publish|ngay|meta|info", regex.IGNORECASE)
 _AUTHOR_CLASS = regex.compile(r"author|byline|tacgia|tac-gia|writer", regex.IGNORECASE)
+# the lead paragraph: "sapo" (Vietnamese themes: "detail-sapo", "article-sapo"), "lead", "chapeau"
+_LEAD_CLASS = regex.compile(r"(?<![a-z])(?:sapo|lead|chapeau|tomtat|tom-tat)(?![a-z])", regex.IGNORECASE)
 
 
-def _marked_lines(html: str) -> tuple[list[str], list[str]]:
-    """Texts of elements whose class or itemprop says date or author."""
+def _marked_lines(html: str) -> tuple[list[str], list[str], str | None]:
+    """Texts of elements whose class or itemprop says date or author, and the first lead."""
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(html)
-    dates, bylines = [], []
+    dates, bylines, lead = [], [], None
     for node in tree.css("[class], [itemprop]"):
         if node.tag in ("html", "body", "meta", "script", "style"):
             continue
         marks = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("itemprop"))))
         text = node.text(separator=" ", strip=True)
+        if lead is None and text and len(text) >= 40 and _LEAD_CLASS.search(marks):
+            lead = text
+            continue
         if not text or len(text) > 100:
             continue
         if _AUTHOR_CLASS.search(marks):
             bylines.append(text)
         elif _DATE_CLASS.search(marks):
             dates.append(text)
-    return dates, bylines
-
-
-#: classes of a news page's lead paragraph ("sapo" on Vietnamese sites), which main-text
-#: extractors often drop with the page furniture around it
-_LEAD_CLASS = regex.compile(r"sapo|chapeau|(?<![a-z])lead(?![a-z])|summary|description|intro", regex.IGNORECASE)
-_LEAD_CHARS = (30, 1500)
-
-
-def _lead_paragraph(html: str) -> str | None:
-    """The text of the page's lead paragraph (class "sapo", "detail-sapo", "lead", ...), if any."""
-    from selectolax.lexbor import LexborHTMLParser as HTMLParser
-
-    for node in HTMLParser(html).css("body [class]"):
-        if node.tag in ("script", "style", "meta", "a", "img") or not _LEAD_CLASS.search(node.attributes.get("class") or ""):
-            continue
-        text = node.text(separator=" ", strip=True)
-        if _LEAD_CHARS[0] <= len(text) <= _LEAD_CHARS[1]:
-            return " ".join(text.split())
-    return None
-
-
-def _with_lead(body: str, lead: str) -> str:
-    """`body` with the lead the main-text extractor dropped put back where the page has it: after
-    the short lines that head the body (a headline, a dateline, a byline), before the first
-    paragraph."""
-    lines = body.split("\n")
-    at = 0
-    for i, line in enumerate(lines[:4]):
-        if line.strip() and len(line.split()) >= 12:
-            break
-        at = i + 1
-    return "\n".join([*lines[:at], lead, "", *lines[at:]]) if at else f"{lead}\n\n{body}"
+    return dates, bylines, lead
 
 
 # <meta> tags are read tag by tag, attribute by attribute: one pattern spanning a tag's
@@ -238,15 +216,9 @@ def html_to_article(html: str, name: str = "<html>", *, max_depth: int = 512, ma
     if meta_author:  # the page's own author field, as written (trafilatura rewrites initials)
         authors = [meta_author.strip()]
     try:
-        date_lines, byline_lines = _marked_lines(html)
+        date_lines, byline_lines, lead = _marked_lines(html)
     except Exception:  # noqa: BLE001 - marked lines are a hint; the text stands without them
-        date_lines, byline_lines = [], []
-    try:
-        lead = _lead_paragraph(html)
-    except Exception:  # noqa: BLE001 - the lead is a hint; the text stands without it
-        lead = None
-    if lead and lead[:60] not in " ".join(body.split()):
-        body = _with_lead(body, lead)
+        date_lines, byline_lines, lead = [], [], None
     text = body if not title or body.lstrip().startswith(title) else f"{title}\n\n{body}"
     return HtmlArticle(text=text, title=title, published=published, authors=authors,
-                       date_lines=date_lines, byline_lines=byline_lines)
+                       date_lines=date_lines, byline_lines=byline_lines, lead=lead)

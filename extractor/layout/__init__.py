@@ -14,7 +14,7 @@ from ..doc import Doc, Span
 from .byline import is_unit, leading_byline, name_like, parse_byline
 from .chrome import find_chrome, is_tail_marker
 from .dateline import Dateline, labelled, parse_dateline
-from .headline import clean_title, headline_like, headline_proper, is_banner, split_glued_headline
+from .headline import clean_title, headline_like, headline_proper, is_banner, is_section_label, split_glued_headline
 from .lines import Line, split_lines
 
 __all__ = ["Layout", "Line", "find_layout", "blank_outside", "parse_byline", "parse_dateline", "clean_title",
@@ -67,6 +67,8 @@ def find_layout(doc: Doc) -> Layout:
                 break
         if title_pos is None and dateline_pos + 1 < len(content) and headline_like(content[dateline_pos + 1], rules):
             title_pos = dateline_pos + 1
+        if title_pos is None and _caps_headline(content, dateline_pos - 1, datelines, rules):
+            title_pos = dateline_pos - 1
         header_end = max(p for p in (dateline_pos, title_pos) if p is not None)
         for ln2 in content[:header_end]:
             if title_pos is None or ln2.index != content[title_pos].index:
@@ -149,6 +151,17 @@ def _unglue_headline(lines: list[Line], rules) -> list[Line]:
                 later.index += 1
             return [*lines[:pos], *split, *rest]
     return lines
+
+
+def _caps_headline(content: list[Line], pos: int, datelines: dict[int, Dateline], rules) -> bool:
+    """A headline in capitals: the line right above the dateline, when no other headline stands
+    near it. A site banner in capitals opens the page, above menus and labels; the headline is
+    the line nearest the dateline, so the page's first line is never taken for one here."""
+    if pos < 1 or pos in datelines:
+        return False
+    ln = content[pos]
+    return (headline_like(ln, rules) and is_banner(ln, rules) and not is_section_label(ln.text, rules)
+            and not parse_byline(ln.text, rules, closing=True))
 
 
 def _find_dateline(content: list[Line], rules, headline) -> tuple[int | None, bool, dict[int, Dateline]]:

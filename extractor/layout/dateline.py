@@ -2,7 +2,8 @@
 
 Each date format of the genre is one rule id with its regex (`formats`); around the date a
 dateline holds only a clock time (before or after, "CH"/"SA", a view counter glued to it),
-labels, a weekday, a section label or the author's name.
+labels, a weekday, a section label, the author's name, and view or comment counters
+(`counters`: "| Lượt xem: 1.204", "14:05Lượt xem: 356").
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class _Compiled:
     afternoon: frozenset[str]
     morning: frozenset[str]
     weak_labels: tuple[str, ...]
+    counters: regex.Pattern | None
 
 
 @lru_cache(maxsize=8)
@@ -62,6 +64,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         afternoon=frozenset(d.afternoon_markers),
         morning=frozenset(d.morning_markers),
         weak_labels=tuple(f"{w.casefold()} " for w in d.weak_labels),
+        counters=compile_ci("|".join(f"(?:{r.regex})" for r in d.counters)) if d.counters else None,
     )
 
 
@@ -102,6 +105,8 @@ def parse_dateline(text: str, rules: Rulebook) -> Dateline | None:
         return None
     rule, m, date = found
     rest = text[: m.start()] + " " + text[m.end():]
+    if c.counters is not None:
+        rest = c.counters.sub(" ", rest)  # "| Lượt xem: 1.204": the page's counter, not the article's
     clock = c.clock.search(rest)
     time = None
     if clock:
