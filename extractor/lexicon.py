@@ -89,9 +89,7 @@ class Lexicon:
     def scan(self, lower: str, start: int = 0, end: int | None = None) -> Hits:
         """Every whole-word occurrence of every phrase in `lower` (a lower-cased text), or in
         `lower[start:end]` (words are still whole in all of `lower`)."""
-        # hits grouped by the categories of their phrase (one append per hit, most phrases
-        # having one category), spread over the categories after the loop
-        by_categories: dict[tuple[str, ...], list[Hit]] = defaultdict(list)
+        by: dict[str, list[Hit]] = defaultdict(list)
         n = len(lower)
         new = tuple.__new__  # Hit(...) without the Python-level __new__ of a NamedTuple
         # a slice, not iter(lower, start, end): the automaton copies the whole string it is given
@@ -105,20 +103,14 @@ class Lexicon:
                 continue
             if letter_last and end < n and lower[end].isalpha():
                 continue
-            by_categories[categories].append(new(Hit, (start, end, key)))
-        by: dict[str, list[Hit]] = {}
-        for categories, hits in by_categories.items():
+            hit = new(Hit, (start, end, key))
             for category in categories:
-                if category in by:
-                    by[category].extend(hits)
-                else:
-                    by[category] = hits if len(categories) == 1 else list(hits)
-        # the order within a category is set by the sort below alone: (start, end) names the hit
+                by[category].append(hit)
         for hits in by.values():
             # by start, the longest first: two stable sorts in C instead of a Python key
             hits.sort(key=_END, reverse=True)
             hits.sort(key=_START)
-        return Hits(by)
+        return Hits(dict(by))
 
 
 def longest(hits: list[Hit]) -> list[Hit]:

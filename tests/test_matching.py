@@ -66,29 +66,6 @@ def test_excerpts_find_what_the_windows_find(text):
 # The shortcuts of the speed work (issue 13's figure of 300 articles per CPU second): each
 # skips a regex only where the regex cannot match, or reuses what an earlier step found.
 
-_BLANKY = st.text(alphabet="ab Đ|•»\t\r\u2028\xa0\x85.", max_size=40)
-
-
-@settings(max_examples=400, deadline=None)
-@given(_BLANKY)
-def test_menu_guard_lets_every_menu_through(line):
-    from extractor.layout.chrome import _could_be_menu
-    from extractor.patterns import compile_ci
-
-    menu = next(r for r in load_rules().chrome.lines if r.id == "chrome.menu")
-    if compile_ci(menu.regex).match(line):
-        assert _could_be_menu(line), line
-
-
-def test_menu_guard_on_menus():
-    from extractor.layout.chrome import _could_be_menu
-
-    assert _could_be_menu("Trang chủ | Tin tức | Video")
-    assert _could_be_menu("Trang chủ  Tin tức  Video  Ảnh")
-    assert _could_be_menu("Trang chủ\u2028Tin tức")
-    assert not _could_be_menu("Ngày 5/3, hội nghị tổng kết công tác năm.")
-
-
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="ab ĐNẵ'\t.,\n", max_size=30))
 def test_line_break_guard_lets_every_match_through(text):
@@ -135,7 +112,7 @@ def test_article_id_of_a_text_known_to_be_nfc(text):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["cá nhân", "tập thể", "lao động", "người lao động", "bằng khen", "huyện",
                                  "x", "01", "tỉnh", "Hải Dương", ","]), max_size=14).map(" ".join))
-def test_lexicon_hits_by_category_as_one_list_per_phrase(text):
+def test_lexicon_hits_of_phrases_in_several_categories(text):
     # phrases of several categories, one phrase inside another: each category's hits are
     # every whole-word match, by start, the longest first
     vocab = {"a": ["cá nhân", "lao động", "người lao động"], "b": ["lao động", "tập thể"],
@@ -147,3 +124,16 @@ def test_lexicon_hits_by_category_as_one_list_per_phrase(text):
                            for m in regex.finditer(rf"(?<!\p{{L}}){regex.escape(p)}(?!\p{{L}})", lower)),
                           key=lambda se: (se[0], -se[1]))
         assert [(h.start, h.end) for h in hits.get(category)] == expected, category
+
+
+def test_casefolding_keeps_spaces():
+    # find_chrome compares the casefolded text of lines only among lines of one word count
+    assert all(ch.casefold().count(" ") == (ch == " ") for ch in map(chr, range(0x110000)))
+
+
+def test_repeated_lines_are_chrome(rules):
+    from extractor.layout.chrome import find_chrome
+    from extractor.layout.lines import split_lines
+
+    lines = split_lines("Hội nghị tổng kết\nTin KHÁC hôm nay\nBài viết một\nTIN khác HÔM NAY\nmột\nMột\n")
+    assert find_chrome(lines, rules) == {3}  # the repeat of line 1; one-word lines never count
