@@ -64,7 +64,5 @@ class Doc:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Map a span of `norm` to the caller's text; returns (start, end, raw slice)."""
-        if not self.offsets.edits:  # most articles: no length changed, indices are the caller's
-            return start, end, self.raw[start:end]
         s, e = self.offsets.span_to_raw(start, end)
         return s, e, self.raw[s:e]
