@@ -21,9 +21,10 @@ from .resolve.years import resolve_years
 from .text.normalize import nfc, normalize
 
 
-def article_id(text: str) -> str:
-    """Stable content hash: NFC text with whitespace folded, so re-saved copies get one id."""
-    canon = " ".join(nfc(text).split())
+def article_id(text: str, *, is_nfc: bool = False) -> str:
+    """Stable content hash: NFC text with whitespace folded, so re-saved copies get one id.
+    `is_nfc`: the caller knows `nfc(text) == text` (Doc.raw_is_nfc), so NFC is not run again."""
+    canon = " ".join((text if is_nfc else nfc(text)).split())
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:24]
 
 
@@ -130,7 +131,7 @@ def assemble(doc: Doc, *, source: dict | None = None, encoding: str | None = Non
     authors = layout.authors or _hint_authors(hints.get("authors") or [], doc.rules)
     organizations, resolved_orgs = _organizations(doc)
     return Record.model_validate({
-        "id": article_id(doc.raw),
+        "id": article_id(doc.raw, is_nfc=doc.raw_is_nfc),
         "source": source or {},
         "title": layout.title_text or hints.get("title"),
         "published_at": layout.published_at or hints.get("published_at"),

@@ -7,7 +7,7 @@ from typing import Any
 from .budget import WorkBudget
 from .options import ExtractOptions
 from .rulebook import Rulebook
-from .text.normalize import normalize
+from .text.normalize import normalize_checked
 from .text.offsets import OffsetMap
 
 
@@ -44,6 +44,8 @@ class Doc:
     hits: Any = None
     #: work units left for this extraction (budget.py); set by `from_text`
     budget: WorkBudget | None = None
+    #: True when `nfc(raw) == raw` is known (normalising found it so), set by `from_text`
+    raw_is_nfc: bool = False
 
     def in_body(self, hit) -> bool:
         """True when a hit lies in the article body (not chrome, headline or byline)."""
@@ -54,10 +56,11 @@ class Doc:
 
     @classmethod
     def from_text(cls, raw: str, rules: Rulebook, options: ExtractOptions) -> "Doc":
-        norm, offsets = normalize(raw)
+        norm, offsets, raw_is_nfc = normalize_checked(raw)
         budget = WorkBudget(len(norm), per_char=options.work_per_char, base=options.work_base,
                             cpu_seconds=options.max_cpu_seconds)
-        return cls(raw=raw, norm=norm, offsets=offsets, rules=rules, options=options, budget=budget)
+        return cls(raw=raw, norm=norm, offsets=offsets, rules=rules, options=options, budget=budget,
+                   raw_is_nfc=raw_is_nfc)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Map a span of `norm` to the caller's text; returns (start, end, raw slice)."""

@@ -223,6 +223,17 @@ def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, province
 
 
 _NON_SPACE = regex.compile(r"\S+")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def _letter_ends(text: str, lo: int, i: int) -> bool:
+    """Whether `text[lo:i]` ends with a letter, blanks (spaces, tabs) aside: what every match
+    of `words_before_break` ends with. Most lines end with a full stop, and this test is one
+    character where the backward search tries every position of its window."""
+    j = i
+    while j > lo and text[j - 1] in " \t":
+        j -= 1
+    return j > lo and _LETTER.match(text, j - 1) is not None
 
 
 def _across_line_breaks(doc: Doc, c: _Compiled) -> list[Span]:
@@ -233,7 +244,9 @@ def _across_line_breaks(doc: Doc, c: _Compiled) -> list[Span]:
     i = text.find("\n")
     while i != -1:
         doc.budget.spend(1)
-        before = c.words_before_break.search(text, max(0, i - 40), i) if i and text[i - 1] != "\n" else None
+        lo = max(0, i - 40)
+        before = c.words_before_break.search(text, lo, i) \
+            if i and text[i - 1] != "\n" and _letter_ends(text, lo, i) else None
         after = c.words_after_break.match(text, i + 1) if before else None
         if before and after:
             left = [w.span() for w in _NON_SPACE.finditer(text, *before.span(1))]

@@ -174,7 +174,7 @@ def _find_dateline(content: list[Line], rules, headline) -> tuple[int | None, bo
     header_n = rules.dateline.header_lines
     # the header ends at the first body paragraph
     first_body = next((pos for pos, ln in enumerate(content)
-                       if not is_banner(ln, rules) and (ln.words > 60 or (ln.words > 8 and ln.text.endswith((".", ":", ";"))))),
+                       if (ln.words > 60 or (ln.words > 8 and ln.text.endswith((".", ":", ";")))) and not is_banner(ln, rules)),
                       len(content))
     datelines = {pos: d for pos, ln in enumerate(content[: min(header_n + 2, first_body + 1)])
                  if (d := parse_dateline(ln.text, rules))}
@@ -191,8 +191,10 @@ def _find_dateline(content: list[Line], rules, headline) -> tuple[int | None, bo
         return pos, True, datelines
     for pos in range(max(0, len(content) - 8), len(content)):
         ln = content[pos]
+        if not (labelled(ln.text, rules, strong=True) or ln.words <= 4):
+            continue  # asked first: cheaper than whether the line above is a headline
         glued = pos > 0 and headline_like(content[pos - 1], rules) and not parse_byline(content[pos - 1].text, rules, closing=True)
-        if (labelled(ln.text, rules, strong=True) or ln.words <= 4) and not glued:
+        if not glued:
             found = parse_dateline(ln.text, rules)
             if found:
                 datelines[pos] = found
@@ -209,7 +211,8 @@ def _article_end(content: list[Line], start_pos: int, rules) -> int:
             end_pos = pos
             break
     for pos in range(start_pos + 1, end_pos - 1):
-        if headline_like(content[pos], rules) and content[pos + 1].words <= 8 and parse_dateline(content[pos + 1].text, rules) \
+        # the cheap test first: most lines are followed by a long one
+        if content[pos + 1].words <= 8 and headline_like(content[pos], rules) and parse_dateline(content[pos + 1].text, rules) \
                 and not parse_byline(content[pos].text, rules, closing=True) and not labelled(content[pos + 1].text, rules):
             return pos
     return end_pos

@@ -5,6 +5,7 @@ Banners, menus, counters, widgets and credits are chrome wherever they stand; a 
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,11 +62,16 @@ def find_chrome(lines: list[Line], rules: Rulebook) -> set[int]:
     """Indices of chrome lines, and of repeated lines (a banner or paragraph shown twice)."""
     chrome: set[int] = set()
     seen: set[str] = set()
+    line_is_chrome = _compiled(rules).line.search  # looked up once, not once per line
+    # casefolding keeps every space (no character folds to one or from one), so lines with
+    # different word counts never fold alike: a line alone with its count needs no key
+    counts = Counter(ln.words for ln in lines)
     for ln in lines:
-        if is_chrome(ln.text, rules):
+        if line_is_chrome(ln.text):
             chrome.add(ln.index)
-        key = ln.text.casefold()
-        if key in seen and ln.words >= 2:
-            chrome.add(ln.index)
-        seen.add(key)
+        if counts[ln.words] > 1:
+            key = ln.text.casefold()
+            if key in seen and ln.words >= 2:
+                chrome.add(ln.index)
+            seen.add(key)
     return chrome

@@ -23,6 +23,7 @@ _GLUED_COUNTER = regex.compile(r"(?<=\p{L})\d{1,7}$")
 class _Compiled:
     section_label: regex.Pattern
     section_labels: frozenset[str]
+    longest_label: int  # characters of the longest casefolded label
     not_headline: regex.Pattern
     marks: regex.Pattern
     lead_opener: regex.Pattern | None
@@ -36,6 +37,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         # a label glued to an upper-case letter, or followed by a separator
         section_label=regex.compile(rf"^{alt(labels)}(?:\s*[-:|»>/]\s*|(?=\p{{Lu}}))", regex.IGNORECASE),
         section_labels=frozenset(x.casefold() for x in c.section_labels),
+        longest_label=max((len(x.casefold()) for x in c.section_labels), default=0),
         not_headline=compile_ci("|".join(f"(?:{r.regex})" for r in c.not_headlines)),
         marks=compile_ci("|".join(f"(?:{r.regex})" for r in c.headline_marks)),
         lead_opener=compile_ci("|".join(f"(?:{r.regex})" for r in c.lead_openers)) if c.lead_openers else None,
@@ -48,7 +50,10 @@ def section_label(text: str, rules: Rulebook):
 
 
 def is_section_label(text: str, rules: Rulebook) -> bool:
-    return text.casefold() in _compiled(rules).section_labels
+    c = _compiled(rules)
+    # casefolding never shortens a text: a line longer than every label is none, and a
+    # paragraph is not casefolded to find it out
+    return len(text) <= c.longest_label and text.casefold() in c.section_labels
 
 
 def headline_like(line: Line, rules: Rulebook) -> bool:

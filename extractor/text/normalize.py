@@ -90,11 +90,16 @@ def nfc(text: str) -> str:
     return "".join(parts)
 
 
-def _compose(raw: str) -> tuple[str, OffsetMap]:
+def _compose(raw: str) -> tuple[str, OffsetMap, bool]:
+    """(composed text, its offset map, whether `raw` is already NFC with no long mark run, so
+    that `nfc(raw) == raw`)."""
     # is_normalized falls back to a full NFC pass, quadratic over long runs of marks
-    if _LONG_MARK_RUN.search(raw) is None and unicodedata.is_normalized("NFC", raw) \
-            and not any(c in raw for c in _INVISIBLE):
-        return raw, OffsetMap()
+    if _LONG_MARK_RUN.search(raw) is None and unicodedata.is_normalized("NFC", raw):
+        if not any(c in raw for c in _INVISIBLE):
+            return raw, OffsetMap(), True
+        nfc_already = True
+    else:
+        nfc_already = False
     parts: list[str] = []
     edits: list[Edit] = []
     pos = 0
@@ -112,7 +117,7 @@ def _compose(raw: str) -> tuple[str, OffsetMap]:
         out_len += len(new)
         pos = e
     parts.append(raw[pos:])
-    return "".join(parts), OffsetMap(edits)
+    return "".join(parts), OffsetMap(edits), nfc_already
 
 
 def normalize(raw: str) -> tuple[str, OffsetMap]:
@@ -121,9 +126,16 @@ def normalize(raw: str) -> tuple[str, OffsetMap]:
     >>> normalize("Khánh Hoà – “Tin”")[0]
     'Khánh Hòa - "Tin"'
     """
-    composed, offsets = _compose(raw)
+    norm, offsets, _ = normalize_checked(raw)
+    return norm, offsets
+
+
+def normalize_checked(raw: str) -> tuple[str, OffsetMap, bool]:
+    """`normalize(raw)`, and whether `nfc(raw) == raw` (found on the way, so that the
+    article id need not run NFC over the text again)."""
+    composed, offsets, raw_is_nfc = _compose(raw)
     # str.replace per character present is faster than a regex or translate over the text
     for ch, to in _FOLD_PAIRS:
         if ch in composed:
             composed = composed.replace(ch, to)
-    return fold_tone_style(composed), offsets
+    return fold_tone_style(composed), offsets, raw_is_nfc

@@ -59,4 +59,6 @@ class OffsetMap:
         return i + self._shift_before(k)
 
     def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        if not self.edits:  # most articles: no length changed, indices are the caller's
+            return start, end
         return self.to_raw_start(start), self.to_raw_end(end)
