@@ -339,7 +339,7 @@ class Rulebook:
         ids.update({"organizations.head", "people.honorific_cue", "people.title_cue",
                     "people.surname", "locations.gazetteer", "locations.level", "locations.district",
                     "locations.parent_in_parentheses", "locations.line_break",
-                    "organizations.short_form"})
+                    "organizations.short_form", "organizations.shared_head"})
         return ids
 
 

@@ -419,6 +419,66 @@ def _many_levels(text: str, written: str, end: int, c: _Compiled) -> bool:
     return not _run_length(text, level_end, 1)
 
 
+_SIBLING_JOIN = anchored(r"\s*(?:,|và)\s*")
+_LEVEL_AT_END = regex.compile(r"(?<!\p{L})(?P<level>\p{Ll}+(?:\s\p{Ll}+)?)\s+(?P<place>\p{Lu}[\p{L}\-]*(?:\s\p{Lu}[\p{L}\-]*)*)$")
+_GENERIC_LEVEL = regex.compile(r"(?<=\s)(?:các|cấp)\s+(?=\p{Ll}+(?:\s\p{Ll}+)?\s+\p{Lu})")
+_MAX_SIBLINGS = 6
+
+
+def _level_follows(name: str, pos: int, c: _Compiled) -> bool:
+    words = name[pos:].split()
+    return bool(words) and (words[0].lower() in c.levels or " ".join(words[:2]).lower() in c.levels)
+
+
+def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place_hits: dict[int, Hit],
+              district_hits: dict[int, Hit], spend: Callable[[int], None]) -> list[tuple[int, int, str]]:
+    """Bodies that share the head of the name [start, end), which ends with a level word and
+    a place, written after it as ", <level> <Place>" or ", <Place>" (a known province or
+    district): (start, end, name) of each. "các" before the level word is dropped."""
+    last = _LEVEL_AT_END.search(written)
+    if not last:
+        return []
+    level = last.group("level")
+    words = level.split()
+    if level.lower() not in c.levels:
+        if words[-1].lower() not in c.levels:
+            return []
+        level = words[-1]
+    level_at = last.start("place") - 1 - len(level)
+    head_part = written[:level_at].rstrip()
+    if head_part.lower().endswith((" các", " cấp")):
+        head_part = head_part[:-4]
+    out: list[tuple[int, int, str]] = []
+    pos = end
+    for _ in range(_MAX_SIBLINGS):
+        spend(1)
+        join = _SIBLING_JOIN.match(text, pos)
+        if not join:
+            break
+        q = join.end()
+        tok = _TOKEN.match(text, q - 1) if q else None
+        w = tok.group("w") if tok and tok.start("w") == q else ""
+        two = c.two_word_levels.match(text, q, w) if w else None
+        if w and (w in c.levels or two):  # ", thị xã Từ Sơn": another level word and its place
+            lv_end = two.end() if two else q + len(w)
+            p = skip_blanks(text, lv_end)
+            hit = place_hits.get(p) or district_hits.get(p)
+            if hit is None or not text[p].isupper():
+                break
+            out.append((q, hit.end, f"{head_part} {text[q:lv_end]} {text[p:hit.end]}"))
+            pos = hit.end
+            continue
+        hit = place_hits.get(q) or district_hits.get(q)
+        if hit is None or not text[q].isupper() or (hit.end < len(text) and text[hit.end].isalpha()):
+            break
+        nxt = _TOKEN.match(text, hit.end)
+        if nxt and nxt.group("w")[0].isupper() and nxt.start("w") == hit.end + 1:
+            break  # a longer capitalised name than the place: not a sibling
+        out.append((q, hit.end, f"{head_part} {level} {text[q:hit.end]}"))
+        pos = hit.end
+    return out
+
+
 def _employer(heads: list[Hit], head_starts: list[int], h: Hit, end: int, c: _Compiled) -> Hit | None:
     """The first head inside the name [h.start, end) that is a short form ("Công đoàn cơ sở |
     Bệnh viện ...", "Công đoàn | Công ty ..."): the body a union belongs to."""
@@ -462,6 +522,7 @@ def find_organizations(doc: Doc) -> list[Span]:
                     return True
         return False
     place_hits = {h.start: h for h in hits.get("locations.unit")}
+    district_hits = {h.start: h for h in hits.get("locations.district")}
     norm, lower = doc.norm, doc.lower
     # in the content and written with a capital: "cán bộ", "đại hội" are no heads
     # "công ty TCP Việt Nam": a company head typed in lower case, named by an acronym after it
@@ -512,7 +573,10 @@ def find_organizations(doc: Doc) -> list[Span]:
             continue  # "Ban Chấp hành các Công đoàn cơ sở": the organs of many bodies
         if head.organ and (c.not_acting_before.search(before) or _attending(text, h.start, end, c)):
             in_title = True  # "bầu Ban Chấp hành ...", "Dự có ... Ban Dân vận Tỉnh ủy, ...": no entry
-        value = {"text": written + (listed or ""), "gloss": gloss, "in_title": in_title}
+        name = written + (listed or "")
+        if " các " in name or " cấp " in name:  # "LĐLĐ các tỉnh Hà Giang, Yên Bái": each is "LĐLĐ tỉnh ..."
+            name = _GENERIC_LEVEL.sub(lambda m: "" if _level_follows(name, m.end(), c) else m.group(), name)
+        value = {"text": name, "gloss": gloss, "in_title": in_title}
         employer = _employer(heads, head_starts, h, end, c)
         full = named_in_full.get(employer.phrase) if employer is not None and employer.end == end else None
         if full is not None:
@@ -526,6 +590,12 @@ def find_organizations(doc: Doc) -> list[Span]:
             spans.append(Span("organizations", employer.start, employer.end, "organizations.short_form",
                               {"text": full.value["text"], "gloss": None, "in_title": in_a_persons_title}))
         last_end = end
+        for sibling in _siblings(text, h.start, end, written, c, place_hits, district_hits, spend):
+            # "UBND huyện Yên Phong, thị xã Từ Sơn", "LĐLĐ các tỉnh Hà Giang, Yên Bái": one head
+            # shared by the bodies of several places
+            spans.append(Span("organizations", sibling[0], sibling[1], "organizations.shared_head",
+                              {"text": sibling[2], "gloss": None, "in_title": in_title}))
+            last_end = sibling[1]
         lowered = written.lower()
         for short in c.short_forms:  # the nearest body named in full with each short form's head
             if lowered.startswith(short + " "):
