@@ -396,6 +396,9 @@ def _many_levels(text: str, written: str, end: int, c: _Compiled) -> bool:
     """A name ending in a bare level word that stands for many places: after "các" or "cấp"
     ("LĐLĐ các huyện", "LĐLĐ cấp huyện"), or followed by another level word ("LĐLĐ tỉnh,
     thành phố", "LĐLĐ quận, huyện")."""
+    tail = written[-12:].lower().split()
+    if not tail or (tail[-1] not in c.levels and " ".join(tail[-2:]) not in c.levels):
+        return False  # the common case, by a cheap test: the name does not end in a level word
     last = _LAST_WORDS.search(written)
     if not last:
         return False
@@ -435,6 +438,8 @@ def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place
     """Bodies that share the head of the name [start, end), which ends with a level word and
     a place, written after it as ", <level> <Place>" or ", <Place>" (a known province or
     district): (start, end, name) of each. "các" before the level word is dropped."""
+    if not _SIBLING_JOIN.match(text, end):
+        return []  # the common case, checked first: no list goes on after the name
     last = _LEVEL_AT_END.search(written)
     if not last:
         return []
