@@ -135,6 +135,8 @@ class AwardGrammar(_Strict):
     again: list[str]
     certificate_verbs: list[str]
     events: list[str]
+    by: list[str]
+    bare_prize_after: list[str]
 
 
 class AwardRules(_Strict):
@@ -153,6 +155,7 @@ class AwardRules(_Strict):
     name_stops: list[str]
     giver_stops: list[str]
     certificate_kinds: list[str]
+    giver_references: dict[str, str]
     patterns: list[RuleId]
 
 

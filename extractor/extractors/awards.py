@@ -49,8 +49,10 @@ class _Compiled:
     conferral_verb: regex.Pattern   # a verb but the reason's ("6 tập thể đạt giải, 9 cá nhân")
     giver_after: regex.Pattern
     giver_passive: regex.Pattern
+    giver_by: regex.Pattern         # "<award> do <giver> trao tặng": the giver after the award
     giver_subject: regex.Pattern
     verb_at_end: regex.Pattern      # a cheap test before `giver_subject`: a giver verb ends here
+    first_verb: regex.Pattern       # the first giver verb of a sentence, its subject shared
     verb_length: int
     delegation: regex.Pattern
     delegation_cue: regex.Pattern   # the cue `delegation` starts with, alone
@@ -63,6 +65,7 @@ class _Compiled:
     subset_hint: regex.Pattern      # a cheap test that a subset cue may be there
     certificate_kinds: frozenset[str]
     noun_after: regex.Pattern       # "bằng khen | tập thể"
+    bare_prize: regex.Pattern       # "đạt | giải", "trao | giải": a prize word with no quoted name
     active_verb_before: regex.Pattern
     title_after: regex.Pattern      # a quoted title after a count
     count_title: regex.Pattern      # "vinh danh | 27 “Thầy thuốc trẻ tiêu biểu”"
@@ -73,6 +76,8 @@ class _Compiled:
     again: regex.Pattern            # "cũng được"
     event: regex.Pattern            # a giver phrase that names an event ("Hội nghị")
     organiser: regex.Pattern        # "<organiser> tổ chức", right after an organisation
+    references: dict[str, str]      # "nhà trường" -> "Trường": a word that refers to a body by its head
+    reference: regex.Pattern
 
 
 def _last_word(text: str) -> str:
@@ -117,8 +122,12 @@ def _compiled(rules: Rulebook) -> _Compiled:
         giver_after=anchored(rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.of)}\s+{giver}"),
         giver_passive=regex.compile(
             rf"{alt(g.passive)}\s+(?P<giver>[\p{{Lu}}][^\n;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
+        giver_by=anchored(
+            rf"\s*(?:\"[^\"\n]*\"\s*)?,?\s*{alt(g.by)}\s+(?P<giver>[\p{{Lu}}][^\n,;:()\"]{{1,140}}?)(?:\s+{adverbs})*\s+{verbs}(?!\p{{L}})"),
         # searched backwards from the award: the verb right before it ends the giver's phrase
-        giver_subject=regex.compile(rf"(?r)\s+(?:{adverbs}\s+)*{verbs}\s*$", regex.IGNORECASE),
+        # "nhà trường tuyên dương, khen thưởng 86 học sinh": verbs listed together end it as one
+        giver_subject=regex.compile(rf"(?r)\s+(?:{adverbs}\s+)*{verbs}(?:\s*(?:,|{joiners})\s*{verbs})*\s*:?\s*$", regex.IGNORECASE),
+        first_verb=regex.compile(rf"(?<!\p{{L}})(?:{adverbs}\s+)*{verbs}(?!\p{{L}})", regex.IGNORECASE),
         verb_at_end=regex.compile(rf"(?:{verbs})$", regex.IGNORECASE),
         verb_length=max(len(v) for v in a.giver_verbs) + 1,
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
@@ -132,6 +141,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         subset_hint=regex.compile("|".join(sorted({regex.escape(w.split()[0][1:]) for w in g.subset}))),
         certificate_kinds=frozenset(a.certificate_kinds),
         noun_after=anchored(r"\s+(tập thể|cá nhân)(?!\p{L})", regex.IGNORECASE),
+        bare_prize=regex.compile(rf"(?r)(?<!\p{{L}}){alt(g.bare_prize_after)}\s+$", regex.IGNORECASE),
         active_verb_before=regex.compile(
             rf"(?r)(?<!\p{{L}})(?<!{alt(g.passive)}\s)(?<!{alt(g.passive)}\s\S{{1,8}}\s){alt(g.certificate_verbs)}(?:\s+{adverbs})*\s+$",
             regex.IGNORECASE),
@@ -142,6 +152,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         decision_cue=regex.compile(rf"(?<!\p{{L}}){alt(g.decision)}(?!\p{{L}})", regex.IGNORECASE),
         event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         event=anchored(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
+        references={k.lower(): v for k, v in a.giver_references.items()},
+        reference=regex.compile(word_alt(list(a.giver_references)) if a.giver_references else r"(?!)", regex.IGNORECASE),
         organiser=anchored(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
@@ -187,8 +199,8 @@ def _awards_in(text: str, hits: list[Hit], c: _Compiled) -> list[_Award]:
             q = c.quoted.match(text, end)
             if q:
                 suffix, end = f"“{q.group(1).strip()}”", q.end()
-            elif kind.name == "quoted_required":
-                continue
+            elif kind.name == "quoted_required" and not c.bare_prize.search(text, max(0, h.start - 16), h.start):
+                continue  # "giải" alone is a prize only right after "đạt", "trao" ("52 học sinh đạt giải")
         if not suffix and kind.name in ("capitalized", "quoted_or_capitalized"):
             words, pos = [], end
             while len(words) < 5:
@@ -272,14 +284,78 @@ def _chain(awards: list[_Award], first: int, text: str, step: int, c: _Compiled)
     return run
 
 
-def _clean_giver(raw: str | None, c: _Compiled) -> str | None:
+def _clean(raw: str | None, c: _Compiled, names: "_Names | None" = None, at: int = 0) -> str | None:
     if not raw:
         return None
     g = c.lead.sub("", raw.strip()).strip(" ,")
     g = c.trailing_adverbs.sub("", g)
-    if not g or not (g[0].isupper()) or len(g.split()) > 16 or c.person.search(g):
+    if names is not None:
+        g = names.referred(g, at)
+    if not g or not (g[0].isupper()) or len(g.split()) > 16:
         return None
-    return g
+    if c.person.search(g) and not (names is not None and names.is_org(g)):
+        return None  # "ông A - Chủ tịch ...", but not "Công đoàn Than - Khoáng sản Việt Nam"
+    return g if names is None else names.full(g, at)
+
+
+_clean_giver = _clean
+
+
+class _Names:
+    """The bodies a giver may name by a short form, looked up by bisection per giver.
+
+    "Công ty tặng Giấy khen ...": the organisations extractor resolves a short form ("Công ty")
+    or an organ of one ("Ban Giám đốc Công ty") to the body named in full before it; the giver
+    takes that name. "nhà trường tuyên dương ...": a reference word (rules/awards.yaml
+    `giver_references`) means the nearest body named before with its head ("Trường ...")."""
+
+    def __init__(self, text: str, spans: list[Span], c: _Compiled):
+        self._c = c
+        self._by_surface: dict[str, tuple[list[int], list[str]]] = {}
+        self._by_head: dict[str, tuple[list[int], list[str]]] = {}
+        self._written = {text[sp.start:sp.end] for sp in spans}
+        ordered = sorted((sp.start, sp.end) for sp in spans)
+        self._starts = [s for s, _ in ordered]
+        self._ends = [e for _, e in ordered]
+        heads = {h: h + " " for h in c.references.values()}
+        for sp in spans:
+            full = sp.value["text"]
+            surface = text[sp.start:sp.end]
+            for head, prefix in heads.items():
+                if full.startswith(prefix):
+                    starts, fulls = self._by_head.setdefault(head, ([], []))
+                    starts.append(sp.start)
+                    fulls.append(full)
+            if full != surface and full.startswith(surface + " "):
+                starts, fulls = self._by_surface.setdefault(surface, ([], []))
+                starts.append(sp.start)
+                fulls.append(full)
+
+    def is_org(self, giver: str) -> bool:
+        """The giver is an organisation's name as the article writes it."""
+        return giver in self._written
+
+    def inside(self, pos: int) -> bool:
+        """`pos` lies inside an organisation's name ("Than - Khoáng sản")."""
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._ends[i] > pos
+
+    @staticmethod
+    def _before(found: tuple[list[int], list[str]] | None, at: int) -> str | None:
+        if not found:
+            return None
+        i = bisect_left(found[0], at) - 1
+        return found[1][i] if i >= 0 else None
+
+    def full(self, giver: str, at: int) -> str:
+        return self._before(self._by_surface.get(giver), at) or giver
+
+    def referred(self, giver: str, at: int) -> str:
+        m = self._c.reference.search(giver) if self._by_head else None
+        if not m:
+            return giver
+        full = self._before(self._by_head.get(self._c.references[m.group(0).lower()]), at)
+        return giver if full is None else giver[:m.start()] + full + giver[m.end():]
 
 
 def _first_named(raw: str, c: _Compiled) -> str:
@@ -449,8 +525,11 @@ def _pair(text: str, clause: Clause, awards: list[_Award], counts: list[_Count],
             later = next_named[bisect_left(starts, cnt.end)]
             if all(a.kind == "khen_thuong" for a in run) and later < len(awards) \
                     and c.verb.search(text, cnt.end, awards[later].start) \
-                    and not c.reason_after.match(text, cnt.end, clause.end):
-                continue  # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"
+                    and not c.reason_after.match(text, cnt.end, clause.end) \
+                    and not _has_own_count(text, awards[later], counts, k + 1, c):
+                # "quyết định khen thưởng: 03 tập thể ... được nhận Bằng khen"; but "tuyên dương
+                # 45 cán bộ ... và trao Kỷ niệm chương ... cho 11 đồng chí" is two conferrals
+                continue
             claimed.update(a.start for a in run)
             shape = "awards.colon_list" if gap.rstrip().endswith(":") else "awards.giver_first"
             out.append(Conferral(cnt, run, shape, True))
@@ -475,6 +554,16 @@ def _pair(text: str, clause: Clause, awards: list[_Award], counts: list[_Count],
         run = [a for a in _chain(awards, first, text, +1, c) if a.start not in claimed]
         out.append(Conferral(cnt, run, "awards.recipients_first", False))
     return out
+
+
+def _has_own_count(text: str, award: _Award, counts: list[_Count], k: int, c: _Compiled) -> bool:
+    """The award gives to a count of its own right after it ("trao Kỷ niệm chương ... cho 11
+    đồng chí"): the first count after it, if there is one, within reach and after "cho" or ":"."""
+    i = bisect_left([cnt.start for cnt in counts[k:k + 8]], award.end) + k
+    if i >= len(counts) or counts[i].start - award.end >= 200:
+        return False
+    gap = text[award.end:counts[i].start]
+    return bool(c.to_recipients.search(gap)) or not gap.strip()
 
 
 def _continues(text: str, prev: _Count, cnt: _Count, award_starts: list[int], c: _Compiled) -> bool:
@@ -536,11 +625,16 @@ class _Cues:
 
 
 def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compiled, heads: set[int],
-           orgs: dict[int, int], cues: _Cues) -> tuple[str | None, str]:
+           orgs: dict[int, int], cues: _Cues, names: _Names | None = None) -> tuple[str | None, str]:
     """(giver, the source that gave it) for one award of a conferral, from its own sentence."""
+    def _clean_giver(raw: str | None, c: _Compiled) -> str | None:
+        return _clean(raw, c, names, award.start)
     m = c.giver_after.match(text, award.end)
     if m:
         return _clean_giver(_snap(text, m, orgs, c), c), "after_of"
+    m = c.giver_by.match(text, award.end)
+    if m:  # "nhận Giấy khen do Công đoàn ngành Y tế tỉnh trao tặng"
+        return _clean_giver(_snap(text, m, orgs, c), c), "after_by"
     ss = clause.sentence[0]
     lead_end = min(award.start, conf.count.start)  # where the conferral begins
     if not conf.giver_first:
@@ -555,7 +649,7 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
         return _clean_giver(_snap(text, m, orgs, c), c), "delegation"
     if conf.giver_first:
         kind = "khen_thuong" if conf.shape == "awards.commendation" else award.kind
-        subject = _subject(text, clause.start, lead_end, kind, c, heads, orgs)
+        subject = _subject(text, clause.start, lead_end, kind, c, heads, orgs, names)
         if subject:
             return subject, "subject"
     m = None
@@ -578,13 +672,19 @@ def _snap(text: str, m: regex.Match, orgs: dict[int, int], c: _Compiled) -> str:
 
 
 def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, heads: set[int],
-             orgs: dict[int, int]) -> str | None:
+             orgs: dict[int, int], names: _Names | None = None) -> str | None:
     """The giver standing before the conferral verb (which ends at `end`): the last phrase
     before it, or the first of bodies named together there ("A, B tổ chức lễ tuyên dương": A)."""
     clause_start = max(clause_start, end - _GIVER_REACH)
     verb_end = end
     while verb_end > clause_start and text[verb_end - 1].isspace():
         verb_end -= 1
+    if verb_end > clause_start and text[verb_end - 1] == ":":
+        # "Chủ tịch UBND huyện tặng: danh hiệu ... cho 12 tập thể; Giấy khen cho ...": a giver
+        # before a colon list gives each entry of it
+        verb_end -= 1
+        while verb_end > clause_start and text[verb_end - 1].isspace():
+            verb_end -= 1
     # the phrase ends with a giver verb or the (backward, whole-stretch) search cannot match
     m = c.giver_subject.search(text, clause_start, end) \
         if c.verb_at_end.search(text, max(clause_start, verb_end - c.verb_length), verb_end) else None
@@ -594,8 +694,11 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
         head_start, head_end = clause_start, end
     else:
         return None
-    if c.person.search(text, clause_start, end):
-        return None
+    for p in c.person.finditer(text, clause_start, end):
+        # a person presents: no giver from the subject; but a dash inside an organisation's
+        # name ("Công đoàn Than - Khoáng sản Việt Nam") is no person mark
+        if names is None or not names.inside(p.start()):
+            return None
     event = None
     for event in c.event_verb.finditer(text, head_start, head_end):
         pass
@@ -610,7 +713,37 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
     # walk back over bodies named together: each part must start at an organisation head
     while first > 0 and _is_body(text, parts[first - 1], orgs) and _starts_at_head(text, parts[first], heads):
         first -= 1
-    return _clean_giver(text[parts[first][0]:parts[first][1]], c)
+    return _clean(text[parts[first][0]:parts[first][1]], c, names, end)
+
+
+def _shared_subject(text: str, ss: int, clause_start: int, end: int, c: _Compiled, heads: set[int],
+                    orgs: dict[int, int], names: _Names) -> tuple[str | None, bool]:
+    """"Công đoàn ngành đã trao 150 suất quà ...; tặng Giấy khen cho 25 học sinh": a conferral
+    whose verb opens its clause, or follows "và", shares the subject of the sentence's first
+    giver verb. Returns (giver, whether the sentence was searched): the caller searches a
+    sentence once, however many awards it lists."""
+    if _subject_end(text, clause_start, end, c) is None:
+        return None, False
+    lo = max(ss, end - _GIVER_REACH)
+    m = c.first_verb.search(text, lo, end)
+    if m is None or m.start() - lo < 2:
+        return None, True
+    return _subject(text, lo, m.end(), "", c, heads, orgs, names), True
+
+
+def _subject_end(text: str, clause_start: int, end: int, c: _Compiled) -> int | None:
+    """Where the verb ending at `end` starts, if nothing but a joiner stands before it in the
+    clause ("; tặng ...", "... và tặng ...")."""
+    verb_end = end
+    while verb_end > clause_start and text[verb_end - 1] in " :":
+        verb_end -= 1
+    if not c.verb_at_end.search(text, max(clause_start, verb_end - c.verb_length), verb_end):
+        return None  # the common case, decided on a few characters
+    m = c.giver_subject.search(text, max(clause_start, end - 300), end)
+    if m is None:
+        return None
+    head = text[max(clause_start, m.start() - 12):m.start()]
+    return m.start() if not head.strip(" ,") or c.ends_with_joiner.search(head) else None
 
 
 def _is_body(text: str, part: tuple[int, int], orgs: dict[int, int]) -> bool:
@@ -647,6 +780,7 @@ def find_awards(doc: Doc) -> list[Span]:
         return []
     heads = {h.start for h in hits.get("organizations.head")}
     orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
+    names = _Names(text, doc.spans.get("organizations", []), c)
     organiser = _Organiser(text, orgs, c)
     cues = _Cues(text, c)
     spend = doc.budget.spend
@@ -668,6 +802,7 @@ def find_awards(doc: Doc) -> list[Span]:
         # "X tặng Cờ thi đua cho 9 đơn vị và Bằng khen cho 40 tập thể": the subject of a
         # giver-first sentence gives every conferral of it that names no giver of its own
         sentence_subject: str | None = None
+        shared_tried = False
         for clause in _clauses(text, sentence, c):
             spend(1)
             awards = _awards_in(text, sentence_hits[bisect_left(hit_starts, clause.start):bisect_left(hit_starts, clause.end)], c)
@@ -696,15 +831,26 @@ def find_awards(doc: Doc) -> list[Span]:
                 run = conf.awards
                 if len(run) > 1 and any(a.kind != "khen_thuong" for a in run):
                     run = [a for a in run if a.kind != "khen_thuong"]
+                elif len(run) > 1:
+                    # "UBND huyện tuyên dương, khen thưởng 86 học sinh": one commending clause, one
+                    # entry, read from its first verb (the giver stands before it)
+                    run = [min(run, key=lambda a: a.start)]
                 for a in run:
-                    giver, source = _giver(text, clause, conf, a, c, heads, orgs, cues)
+                    giver, source = _giver(text, clause, conf, a, c, heads, orgs, cues, names)
                     if giver is not None and c.event.fullmatch(giver):
                         # "Hội nghị cũng đã trao tặng ...": the body that organises the event gives
                         giver, source = organiser.first(), "organiser"
                     if conf.giver_first:
+                        if giver is None and sentence_subject is None and not shared_tried:
+                            giver, shared_tried = _shared_subject(text, ss, clause.start, min(a.start, conf.count.start),
+                                                                  c, heads, orgs, names)
+                            source = "shared_subject" if giver else source
+                            sentence_subject = giver
                         if giver is None and sentence_subject is not None:
                             giver, source = sentence_subject, "sentence_subject"
-                        elif source == "subject" and sentence_subject is None:
+                        elif source == "subject":
+                            # "X tặng A cho ...; Y tặng B cho 9 đơn vị và C cho 40 tập thể": C is Y's,
+                            # the nearest subject before it
                             sentence_subject = giver
                     if giver is None and not conf.giver_first and c.again.search(text, max(conf.count.end, a.start - _GIVER_REACH), a.end):
                         giver, source = last_giver, "conferral_before"  # "... cũng được tuyên dương"
