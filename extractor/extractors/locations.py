@@ -131,19 +131,21 @@ def find_locations(doc: Doc) -> list[Span]:
         lead = c.leading_level.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
         start = lead.end() if lead else h.start
         spans.append(Span("locations", start, h.end, "locations.gazetteer",
-                          {"name": _as_written(text[start:h.end], u.name), "kind": u.kind, "current": u.current,
+                          {"name": _as_written(text[start:h.end], u.name), "unit": u.name, "kind": u.kind,
+                           "current": u.current,
                            "after_level": after_level}))
     spans.extend(_across_line_breaks(doc, c))
     units = SpanIndex((s.start, s.end) for s in spans)
-    provinces = {s.value["name"] for s in spans}
+    # the canonical units named ("Bắc Cạn" as written is the unit Bắc Kạn), for district lookups
+    provinces = {s.value.get("unit", s.value["name"]) for s in spans}
     for h in longest(doc.hits.get("locations.level")):
         spend(1)
         kind = c.level_kind[h.phrase]
         if kind == "province" or not doc.in_content(h):
             continue
         m = _PLACE_NAME.match(text, h.end)
-        if not m or not m.group(1) or m.start(1) == h.end:
-            continue
+        if not m or not m.group(1) or (m.start(1) == h.end and not h.phrase.endswith(".")):
+            continue  # "huyệnA" is no level word; "TP.Vũng Tàu" is
         numbered = m.group(1)[0].isdigit()
         if not numbered and len(m.group(1)) < doc.rules.locations.min_name_letters:
             continue  # "huyện A": a letter standing for a place

@@ -21,7 +21,9 @@ from ..lexicon import Hit, longest
 from ..patterns import PhraseMatcher, alt, anchored, skip_blanks
 from ..rulebook import OrgHead, Rulebook
 
-_TOKEN = anchored(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+)*|-(?=\s))")
+_TOKEN = anchored(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+(?!\p{Ll}))*|-(?=\s))")
+# a place glued to an abbreviated level word by its dot ("TP.Vũng Tàu")
+_GLUED_PLACE = anchored(r"\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){0,3}")
 _MAX_TOKENS = 14
 
 
@@ -221,7 +223,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         if nested and _capitalized(w):  # "Ban Thường vụ | Liên đoàn Lao động tỉnh"
             if after_level:
                 break  # "LĐLĐ tỉnh Đảng ủy Khối ...": a second body after a bare level word
-            end = pos = nested.end
+            end = pos = max(nested.end, m.end())  # "HĐND&UBND": two heads in one word
             tokens += 1
             after_level = False
             first_word = True  # the nested body's own name follows its head
@@ -236,6 +238,13 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             if two_words:
                 m = two_words
             end = pos = m.end()
+            if text.startswith(".", pos) and low == "tp":
+                pos += 1  # "TP. Vũng Tàu": the abbreviation's dot (a full stop after "tỉnh." ends the name)
+                glued = _GLUED_PLACE.match(text, pos)
+                if glued:  # "TP.Vũng Tàu"
+                    end = pos = glued.end()
+                    after_level = False
+                    continue
             after_level = True
             first_word = False
             tokens += 1

@@ -22,6 +22,10 @@ class Place:
     kind: str  # province | city
 
 
+_JOINED = regex.compile(r"(?<=\p{Ll})\s*&\s*(?=\p{Lu})")
+_GLUED_DOT = regex.compile(r"(?<=(?<!\p{L})(?:TP|Tp)\.)(?=\p{Lu}\p{Ll})")
+
+
 @dataclass(frozen=True)
 class _Compiled:
     abbreviation: regex.Pattern
@@ -59,8 +63,9 @@ def expand_name(text: str, rules: Rulebook, place: Place | None = None) -> str:
     'Ủy ban nhân dân tỉnh Hải Dương'
     """
     c = _compiled(rules)
-    name = " ".join(text.strip(" ,.;:-").split())
+    name = " ".join(_GLUED_DOT.sub(" ", text.strip(" ,.;:-")).split())  # "TP.Vũng Tàu" -> "TP. Vũng Tàu"
     name = c.abbreviation.sub(lambda m: c.expansions[m.group()], name)
+    name = _JOINED.sub(" và ", name)  # "HĐND&UBND" -> "Hội đồng nhân dân và Ủy ban nhân dân"
     # level words inside a name are lower case ("UBND Thành phố"); a leading one ("Tỉnh ủy") is not
     name = c.level.sub(lambda m: m.group().lower() if m.start() else m.group(), name)
     if name.casefold() in c.aliases:
