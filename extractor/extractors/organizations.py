@@ -179,6 +179,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
     tokens = 0
     after_level = False
     first_word = True  # the name's own first word is next (after the head and any field name)
+    after_number = False
     while tokens < _MAX_TOKENS:
         spend(1)
         m = _TOKEN.match(text, pos)
@@ -186,6 +187,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             break  # no word follows, so neither a domain nor an inner word can
         w = m.group("w")
         ws = m.start("w")
+        after_number, was_after_number = False, after_number
         if _capitals(w) and c.ends_before.match(text, ws, w) and ws not in head_hits:
             break  # "LĐLĐ TỈNH BẾN TRE | TRAO 200 SUẤT QUÀ": a headline in capitals goes on
         if not after_level and w[0].isupper():
@@ -270,8 +272,8 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         if _capitalized(w):
             if not after_level and c.title.match(text, ws, w):
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
-            if after_level and w in c.surnames and tokens and _run_length(text, pos, 3) >= 3:
-                break  # "UBND tỉnh Nguyễn Văn A": the name after a bare level word is a person's
+            if (after_level or was_after_number) and w in c.surnames and tokens and _run_length(text, pos, 3) >= 3:
+                break  # "UBND tỉnh Nguyễn Văn A", "Tổng Công ty May 10 Thân Đức Việt": a person's name
             if in_title and w in c.surnames and _run_length(text, pos, 2) >= 2:
                 named = c.named_after.match(text, ws, w)
                 if not named:
@@ -282,6 +284,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
                 continue
             end = pos = m.end()
             tokens += 1
+            after_number = w.isdigit()
             # "Công ty TNHH | Giày da", "Công ty CP | Xi măng": after a legal form in capitals
             # the name's own first word is still to come
             first_word = first_word and w.isupper()

@@ -226,7 +226,8 @@ def find_people(doc: Doc) -> list[Span]:
             if len(words) < 2 or not _surname(words[0], c):
                 continue
             before = text[max(0, s - 3):s].rstrip()[-1:]
-            if c.not_after.search(text, max(0, s - 40), s) or before.isdigit() or before == '"':
+            if c.not_after.search(text, max(0, s - 40), s) or before == '"' or (
+                    before.isdigit() and _back(text, s) not in org_ending):  # "May 10 | Thân Đức Việt" is a person
                 continue  # a street, school or prize named after someone; "118 Ngô Quyền"; giải "Lý Tự Trọng"
             rule = "people.surname"
         if rule == "people.honorific_cue" and len(words) >= 2 and _surname(words[0], c):
