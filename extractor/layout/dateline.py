@@ -17,7 +17,8 @@ from ..patterns import alt, compile_ci
 from ..rulebook import Rulebook
 from .headline import is_section_label, section_label
 
-_GMT = regex.compile(r"\[?\(?GMT\s*\+?\s*7\)?\]?", regex.IGNORECASE)
+# the time zone: "(GMT+7)", "[GMT+7]", an ISO offset "+07:00" after the time
+_GMT = regex.compile(r"\[?\(?GMT\s*\+?\s*7\)?\]?|(?<![\d:])\+07:?00(?!\d)", regex.IGNORECASE)
 _DATELINE_PUNCT = regex.compile(r"[|,;:()\[\]/]|\s-\s|^\s*-|-\s*$")
 _NAME_WORD = regex.compile(r"^(?:\p{Lu}\.?){1,3}\p{Lu}?[\p{Ll}\p{Lu}]*\.?$|^\p{Lu}[\p{Ll}]+$|^\p{Lu}[\p{Ll}]*'\p{Lu}?[\p{Ll}]+$")
 
