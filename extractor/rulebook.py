@@ -156,6 +156,7 @@ class AwardRules(_Strict):
     giver_stops: list[str]
     certificate_kinds: list[str]
     giver_references: dict[str, str]
+    not_givers: list[str] = []
     patterns: list[RuleId]
 
 

@@ -76,6 +76,7 @@ class _Compiled:
     again: regex.Pattern            # "cũng được"
     event: regex.Pattern            # a giver phrase that names an event ("Hội nghị")
     organiser: regex.Pattern        # "<organiser> tổ chức", right after an organisation
+    not_givers: frozenset[str]
     references: dict[str, str]      # "nhà trường" -> "Trường": a word that refers to a body by its head
     reference: regex.Pattern
 
@@ -153,6 +154,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         event_verb=regex.compile(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         event=anchored(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
         references={k.lower(): v for k, v in a.giver_references.items()},
+        not_givers=frozenset(a.not_givers),
         reference=regex.compile(word_alt(list(a.giver_references)) if a.giver_references else r"(?!)", regex.IGNORECASE),
         organiser=anchored(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
         again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
@@ -291,7 +293,7 @@ def _clean(raw: str | None, c: _Compiled, names: "_Names | None" = None, at: int
     g = c.trailing_adverbs.sub("", g)
     if names is not None:
         g = names.referred(g, at)
-    if not g or not (g[0].isupper()) or len(g.split()) > 16:
+    if not g or not (g[0].isupper()) or len(g.split()) > 16 or g in c.not_givers:
         return None
     if c.person.search(g) and not (names is not None and names.is_org(g)):
         return None  # "ông A - Chủ tịch ...", but not "Công đoàn Than - Khoáng sản Việt Nam"
@@ -638,7 +640,10 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
     ss = clause.sentence[0]
     lead_end = min(award.start, conf.count.start)  # where the conferral begins
     if not conf.giver_first:
-        m = c.giver_passive.search(text, max(conf.count.end, award.start - _GIVER_REACH), award.start)
+        # "được UBND tỉnh khen thưởng": an unnamed commendation is its own verb, so the passive
+        # giver runs up to its end
+        until = award.end if award.kind == "khen_thuong" else award.start
+        m = c.giver_passive.search(text, max(conf.count.end, award.start - _GIVER_REACH), until)
         if m:
             return _clean_giver(_first_named(_snap(text, m, orgs, c), c), c), "passive"
     m = None
