@@ -543,12 +543,22 @@ def find_organizations(doc: Doc) -> list[Span]:
     norm, lower = doc.norm, doc.lower
     # in the content and written with a capital: "cán bộ", "đại hội" are no heads
     # "công ty TCP Việt Nam": a company head typed in lower case, named by an acronym after it
-    heads = longest([h for h in hits.get("organizations.head")
-                     if (seg := text[h.start:h.end]) == norm[h.start:h.end]
-                     and (seg != lower[h.start:h.end] or (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)))
-                     and not (seg[0].islower() and _ends_a_word(lower, h.start, c.words))
-                     # "xã | Trường Yên", "phường | Hội An": a one-word head after a level word is a place's
-                     and not (" " not in h.phrase and c.level_before.search(text, max(0, h.start - 12), h.start))])
+    candidates = []
+    for h in hits.get("organizations.head"):
+        one_word = " " not in h.phrase
+        if one_word and text[h.start].islower() and h.phrase not in c.lowercase_heads:
+            continue  # the common case, by the cheapest test: "bộ", "hội", "phòng" in running text
+        seg = text[h.start:h.end]
+        if seg != norm[h.start:h.end]:
+            continue  # outside the content
+        if seg == lower[h.start:h.end] and not (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)):
+            continue
+        if seg[0].islower() and _ends_a_word(lower, h.start, c.words):
+            continue
+        if one_word and c.level_before.search(text, max(0, h.start - 12), h.start):
+            continue  # "xã | Trường Yên", "phường | Hội An": a one-word head after a level word is a place's
+        candidates.append(h)
+    heads = longest(candidates)
     head_hits = {h.start: h for h in heads}
     head_starts = [h.start for h in heads]
     spans: list[Span] = []
@@ -575,7 +585,7 @@ def find_organizations(doc: Doc) -> list[Span]:
                                       {"text": full.value["text"], "gloss": None, "in_title": in_title}))
                     last_end = h.end
                 continue
-        if not any(ch.isupper() for ch in written):
+        if written == written.lower():
             continue  # "công đoàn cơ sở": generic
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before) or c.generic_after.match(text, end) or _COUNT_BEFORE.search(before):
@@ -600,7 +610,8 @@ def find_organizations(doc: Doc) -> list[Span]:
             # "Công đoàn Bệnh viện" after "Bệnh viện Đa khoa tỉnh Thái Bình": the union of the
             # body its short form refers back to
             value["text"] = text[h.start:employer.start] + full.value["text"]
-        spans.append(Span("organizations", h.start, end, "organizations.head", value))
+        main = Span("organizations", h.start, end, "organizations.head", value)
+        spans.append(main)
         if full is not None and head.organ:
             # "Ban Giám đốc Bệnh viện": the organ's parent, named by its short form, is the body
             # named in full before, referred to on its own (RECORD.md, Judgement calls)
@@ -613,10 +624,10 @@ def find_organizations(doc: Doc) -> list[Span]:
             spans.append(Span("organizations", sibling[0], sibling[1], "organizations.shared_head",
                               {"text": sibling[2], "gloss": None, "in_title": in_title}))
             last_end = sibling[1]
-        lowered = written.lower()
-        for short in c.short_forms:  # the nearest body named in full with each short form's head
-            if lowered.startswith(short + " "):
-                named_in_full[short] = spans[-1]
+        lead = written.lower().split(maxsplit=3)
+        for k in (1, 2, 3):  # the nearest body named in full with each short form's head
+            if len(lead) > k and (short := " ".join(lead[:k])) in c.short_forms:
+                named_in_full[short] = main
         if employer is not None and employer.end < end:
             # "Công đoàn Công ty Thủy điện Hòa Bình ... Công ty đã tặng ...": the employer named
             # inside its union's name, referred to on its own by a short form later, is an entry
