@@ -163,6 +163,7 @@ class AwardRules(_Strict):
 class Level(_Strict):
     word: str
     completes_with: list[Literal["province", "city"]]
+    lower_only: bool = False  # a level word only in lower case ("bản", "buôn": capitalised, a name's)
 
 
 class OrgHead(_Strict):
@@ -215,6 +216,7 @@ class PeopleRules(_Strict):
 class PlaceLevel(_Strict):
     word: str
     kind: Literal["province", "city", "district", "commune", "other"]
+    lower_only: bool = False  # a level word only in lower case ("bản", "buôn": capitalised, a name's)
 
 
 class LocationRules(_Strict):

@@ -21,7 +21,10 @@ from ..rulebook import Rulebook, Unit
 from ..text.normalize import fold_tone_style
 
 _WORD = r"\p{Lu}[\p{Ll}]*(?:'\p{L}[\p{Ll}]*)?"
-_PLACE_NAME = anchored(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}})")
+# a numbered place keeps its number where a list mark or the sentence's end follows it ("bon Bu
+# Prăng 2", "xã Hòa Tú 1,"); "xã Tân Lập 12 hộ" is a count after the name
+_NUMBER_SUFFIX = r"(?:[ \t]+\d{1,2}(?=[ \t]*(?:[,.;:)\n]|và(?!\p{L})|$)))?"
+_PLACE_NAME = anchored(rf"[ \t]*:?[ \t]*((?:{_WORD}|\d{{1,2}})(?:[ \t]+{_WORD}){{0,3}}{_NUMBER_SUFFIX})")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class _Compiled:
     needs_level: frozenset[str]
     level_kind: dict[str, str]
     numbered_levels: frozenset[str]
+    lower_only: frozenset[str]
     surnames: frozenset[str]
     next_in_list: regex.Pattern
     leading_level: regex.Pattern
@@ -59,9 +63,10 @@ def _compiled(rules: Rulebook) -> _Compiled:
         needs_level=frozenset(n.lower() for n in rules.locations.needs_level),
         level_kind={lv.word.lower(): lv.kind for lv in rules.locations.levels},
         numbered_levels=frozenset(w.lower() for w in rules.locations.numbered_levels),
+        lower_only=frozenset(lv.word.lower() for lv in rules.locations.levels if lv.lower_only),
         surnames=frozenset(rules.people.surnames),
         # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
-        next_in_list=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}})"
+        next_in_list=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}}{_NUMBER_SUFFIX})"
                                    rf"(?=\s*(?:,|{joiners}|\.|;|\)|$|\n))"),
         leading_level=anchored(rf"{levels}\s+", regex.IGNORECASE),
         level_before=regex.compile(rf"(?r){levels}\s*$", regex.IGNORECASE),
@@ -143,6 +148,8 @@ def find_locations(doc: Doc) -> list[Span]:
         kind = c.level_kind[h.phrase]
         if kind == "province" or not doc.in_content(h):
             continue
+        if h.phrase in c.lower_only and text[h.start].isupper():
+            continue  # "xã Bản Vược", "thị xã Buôn Hồ": the start of a place's own name
         m = _PLACE_NAME.match(text, h.end)
         if not m or not m.group(1) or (m.start(1) == h.end and not h.phrase.endswith(".")):
             continue  # "huyệnA" is no level word; "TP.Vũng Tàu" is

@@ -31,6 +31,7 @@ _MAX_TOKENS = 14
 class _Compiled:
     head_of: dict[str, OrgHead]
     levels: frozenset[str]
+    lower_only_levels: frozenset[str]
     inner: PhraseMatcher
     generic_before: regex.Pattern
     generic_after: regex.Pattern
@@ -66,6 +67,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
     return _Compiled(
         head_of={w.lower(): h for h in o.heads for w in h.words},
         levels=frozenset(lv.word.lower() for lv in o.levels) | {"tp", "tp.", "tp"},
+        lower_only_levels=frozenset(lv.word.lower() for lv in o.levels if lv.lower_only),
         inner=PhraseMatcher(o.inner_words, ignore_case=True),
         generic_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.generic_before)}\s+$", regex.IGNORECASE),
         generic_after=anchored(rf"\s+{alt(o.generic_after)}(?!\p{{L}})", regex.IGNORECASE),
@@ -236,7 +238,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
             continue
         # "thành phố", "thị xã", "thị trấn"
         two_words = c.two_word_levels.match(text, ws, w)
-        if low in c.levels or two_words:
+        if (low in c.levels and not (w[0].isupper() and low in c.lower_only_levels)) or two_words:
             if two_words:
                 m = two_words
             end = pos = m.end()
@@ -553,8 +555,8 @@ def find_organizations(doc: Doc) -> list[Span]:
             continue  # outside the content
         if seg == lower[h.start:h.end] and not (h.phrase in c.lowercase_heads and _ACRONYM.match(text, h.end)):
             continue
-        if seg[0].islower() and _ends_a_word(lower, h.start, c.words):
-            continue
+        if (seg[0].islower() or (one_word and seg.isupper())) and _ends_a_word(lower, h.start, c.words):
+            continue  # "công | đoàn Khối", "ĐẠI | HỘI", "NGÀY | HỘI": the syllable ends the word before it
         if one_word and c.level_before.search(text, max(0, h.start - 12), h.start):
             continue  # "xã | Trường Yên", "phường | Hội An": a one-word head after a level word is a place's
         candidates.append(h)
