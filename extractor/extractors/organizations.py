@@ -139,6 +139,15 @@ def _ends_a_word(lower: str, pos: int, words: frozenset[str]) -> bool:
     return bool(m) and f"{before.group(1)} {m.group(1)}" in words
 
 
+def _surname_at(text: str, m: regex.Match, c: _Compiled) -> bool:
+    """The token `m` is a surname, or the first word of a two-word one ("Rơ Châm", "Rah Lan")."""
+    w = m.group("w")
+    if w in c.surnames:
+        return True
+    nxt = _TOKEN.match(text, m.end())
+    return bool(nxt) and f"{w} {nxt.group('w')}" in c.surnames
+
+
 def _capitals(word: str) -> bool:
     """A word in capitals ("TRAO"), not an initial or a capitalised word."""
     return len(word) > 1 and word.isupper()
@@ -274,7 +283,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         if _capitalized(w):
             if not after_level and c.title.match(text, ws, w):
                 break  # "Công đoàn Viên chức tỉnh Phó Chủ tịch ..." : a title begins
-            if (after_level or was_after_number) and w in c.surnames and tokens and _run_length(text, pos, 3) >= 3:
+            if (after_level or was_after_number) and _surname_at(text, m, c) and tokens and _run_length(text, pos, 3) >= 3:
                 break  # "UBND tỉnh Nguyễn Văn A", "Tổng Công ty May 10 Thân Đức Việt": a person's name
             if in_title and w in c.surnames and _run_length(text, pos, 2) >= 2:
                 named = c.named_after.match(text, ws, w)

@@ -22,10 +22,12 @@ from ..rulebook import Rulebook
 _NAME_WORD = r"(?:\p{Lu}'\p{Lu}?[\p{Ll}]+|\p{Lu}[\p{Ll}]*)"
 # Runs of two or more capitalised words; one-word mentions ("bà Bình") are looked up later
 # (never from inside a word: "PGS.TS Đỗ Minh Cương" is no run "S Đỗ Minh Cương")
-_NAME = regex.compile(rf"(?<![\p{{L}}\p{{N}}.']){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,5}}")
+# ("Phạm thị Lụa": the middle name "thị" typed in lower case between capitalised words)
+_NAME = regex.compile(rf"(?<![\p{{L}}\p{{N}}.']){_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|thị(?=[ \t]+\p{{Lu}}))){{1,5}}")
 _WORD_SPAN = regex.compile(r"\S+")
 _TITLE_SPLIT = regex.compile(r",\s*(?=\p{Lu})")
 _LOWER_TAIL = anchored(r"[ \t]+(\p{Ll}+)(?=\s*[,.;:)]|\s+-\s|\s*$)")
+_NEXT_SYLLABLE = anchored(r"[ \t]+(\p{Ll}+)(?![\p{L}\p{N}])")
 _TITLE_SEP = anchored(r"\s*(?:-|,|:|\()\s*")
 
 
@@ -39,6 +41,7 @@ class _Compiled:
     degree_parts: frozenset[str]
     not_names: frozenset[str]
     title_end: regex.Pattern
+    words: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -53,6 +56,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         degree_parts=frozenset(p.degree_parts),
         title_end=regex.compile(rf"[;.\n]|\s-\s|,\s*(?={alt(p.list_honorifics)}\s)|\s(?={alt(p.title_stop_verbs)}(?!\p{{L}}))"),
         not_names=frozenset(p.not_names),
+        words=rules.words,
     )
 
 
@@ -100,9 +104,11 @@ def _back(text: str, pos: int) -> int:
     return pos
 
 
-def _surname(word: str, c: _Compiled) -> bool:
-    """A surname, or a minority-name prefix glued by an apostrophe ("H'Hen", "K'Ré")."""
-    return word in c.surnames or (len(word) > 2 and word[1] == "'" and word[:2] in c.surnames)
+def _surname(word: str, c: _Compiled, following: str | None = None) -> bool:
+    """A surname, or a minority-name prefix glued by an apostrophe ("H'Hen", "K'Ré"), or the
+    first word of a two-word surname ("Rơ Châm", "Rah Lan") when `following` is its second."""
+    return word in c.surnames or (len(word) > 2 and word[1] == "'" and word[:2] in c.surnames) or (
+        following is not None and f"{word} {following}" in c.surnames)
 
 
 def _honorific_before(text: str, pos: int, c: _Compiled) -> str | None:
@@ -206,7 +212,7 @@ def find_people(doc: Doc) -> list[Span]:
             # "Bí thư Tỉnh ủy Bình Phước | Trần Văn Hòa": a place or body, then a person
             s = _after_taken(text, s, e, taken, starts)
             words = text[s:e].split()
-            if len(words) < 2 or not _surname(words[0], c) or not free(s, e):
+            if len(words) < 2 or not _surname(words[0], c, (words[1:2] or [None])[0]) or not free(s, e):
                 continue
         if not words or text[s:e] in places or " ".join(words[:2]) in c.not_names:
             continue
@@ -219,18 +225,21 @@ def find_people(doc: Doc) -> list[Span]:
             at = _back(text, s)
             org = org_ending.get(at)
             title = title_ending.get(_back(text, org.start) if org else at)
-            if title is not None and (len(words) >= 3 or _surname(words[0], c)) and len(words) >= 2:
+            if title is not None and (len(words) >= 3 or _surname(words[0], c, (words[1:2] or [None])[0])) and len(words) >= 2:
                 rule, cue = "people.title_cue", text[title.start:title.end]
                 titles = [text[title.start:at].strip(" ,")]
         if rule is None:
-            if len(words) < 2 or not _surname(words[0], c):
+            if len(words) < 2 or not _surname(words[0], c, (words[1:2] or [None])[0]):
                 continue
+            if len(words) == 2 and (tail := _NEXT_SYLLABLE.match(text, e)) \
+                    and f"{words[-1].lower()} {tail.group(1)}" in c.words:
+                continue  # "Đoàn Thanh | niên": with no cue, two words whose last begins a lower-case word
             before = text[max(0, s - 3):s].rstrip()[-1:]
             if c.not_after.search(text, max(0, s - 40), s) or before == '"' or (
                     before.isdigit() and _back(text, s) not in org_ending):  # "May 10 | Thân Đức Việt" is a person
                 continue  # a street, school or prize named after someone; "118 Ngô Quyền"; giải "Lý Tự Trọng"
             rule = "people.surname"
-        if rule == "people.honorific_cue" and len(words) >= 2 and _surname(words[0], c):
+        if rule == "people.honorific_cue" and len(words) >= 2 and _surname(words[0], c, (words[1:2] or [None])[0]):
             tail = _LOWER_TAIL.match(text, e)  # "Nguyễn Văn an": a name typed in lower case
             if tail and tail.group(1) not in c.not_name and len(tail.group(1)) <= 5:
                 e = tail.end()
