@@ -194,6 +194,7 @@ class OrganizationRules(_Strict):
     short_form_not_before: list[str] = []
     name_ends_before: list[str] = []
     list_heads: list[str] = []
+    references: dict[str, str] = {}
     free_name_heads: list[str] = []
     attendance_cues: list[str] = []
     list_item_before: list[str] = []

@@ -10,6 +10,7 @@ adds no entry on its own.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,6 +53,8 @@ class _Compiled:
     not_acting_before: regex.Pattern
     words: frozenset[str]          # Vietnamese words of 2-4 syllables (rules/words.txt)
     list_heads: frozenset[str]
+    reference_after: regex.Pattern  # "nhà trường" right after a head
+    references: dict[str, str]      # reference word -> the short form of the body it means
     level_before: regex.Pattern    # a level word in lower case right before a head
     free_name_heads: frozenset[str]
     attendance: regex.Pattern      # an attendance cue in the sentence before an organ
@@ -89,6 +92,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         short_form_not_before=anchored(rf"\s+{alt(o.short_form_not_before)}(?!\p{{L}})", regex.IGNORECASE),
         words=rules.words,
         list_heads=frozenset(w.lower() for w in o.list_heads),
+        reference_after=anchored(rf"[ \t]+(?P<ref>(?-i:{alt(o.references)}))(?!\p{{L}})") if o.references else anchored(r"(?!)"),
+        references={k: v.lower() for k, v in o.references.items()},
         level_before=regex.compile(rf"(?r)(?<!\p{{L}})(?-i:{alt(lv.word for lv in o.levels)})[ \t]+$"),
         free_name_heads=frozenset(w.lower() for w in o.free_name_heads),
         attendance=regex.compile(rf"(?<!\p{{L}}){alt(o.attendance_cues)}(?!\p{{L}})", regex.IGNORECASE),
@@ -575,6 +580,7 @@ def find_organizations(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     last_end = -1
     named_in_full: dict[str, Span] = {}
+    named_often: dict[str, Counter[str]] = {}
     for h in heads:
         spend(1)
         if h.start < last_end or h.start in not_heads:
@@ -585,6 +591,15 @@ def find_organizations(doc: Doc) -> list[Span]:
         end, gloss = _extend(text, h.end, c, place_hits, head_hits, spend, in_title, h.phrase in c.free_name_heads)
         written = text[h.start:end]
         listed = None
+        if end == h.end and (ref := c.reference_after.match(text, end)) \
+                and (named := named_often.get(c.references[ref.group("ref")])):
+            # "Đoàn Thanh niên nhà trường": the Youth Union of the school the article is about,
+            # the one of that head named most often so far, the fullest of those named as often
+            body = max(named, key=lambda name: (named[name], len(name)))
+            spans.append(Span("organizations", h.start, ref.end(), "organizations.short_form",
+                              {"text": f"{written} {body}", "gloss": None, "in_title": in_title}))
+            last_end = ref.end()
+            continue
         if end == h.end and not head.standalone:
             listed = _list_level(text, h, head_hits, c, place_hits, spend)
             if listed is None:
@@ -639,6 +654,7 @@ def find_organizations(doc: Doc) -> list[Span]:
         for k in (1, 2, 3):  # the nearest body named in full with each short form's head
             if len(lead) > k and (short := " ".join(lead[:k])) in c.short_forms:
                 named_in_full[short] = main
+                named_often.setdefault(short, Counter())[value["text"]] += 1
         if employer is not None and employer.end < end:
             # "Công đoàn Công ty Thủy điện Hòa Bình ... Công ty đã tặng ...": the employer named
             # inside its union's name, referred to on its own by a short form later, is an entry
