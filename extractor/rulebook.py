@@ -58,6 +58,8 @@ class BylineRules(_Strict):
     not_authors: list[str]
     max_words: int
     unit_heads: list[str]
+    max_unit_words: int = 12
+    unit_lower_words: list[str] = []
 
 
 class DateWords(_Strict):

@@ -62,6 +62,8 @@ def find_layout(doc: Doc) -> Layout:
     if in_header:
         for back in range(dateline_pos - 1, max(-1, dateline_pos - 4), -1):
             cand = content[back]
+            if is_section_label(cand.text, rules):
+                break  # above a section label stand the site's banner and menus, not the headline
             if back not in datelines and headline(cand) and not parse_byline(cand.text, rules, closing=False):
                 title_pos = back
                 break
