@@ -130,6 +130,10 @@ SHAPES: tuple[Shape, ...] = (
     Shape("bare_heads_list", lambda n: _repeat(_cycle("HĐND, UBND, MTTQ, "), n), what="abbreviated heads listed without a level"),
     Shape("short_lines", lambda n: _repeat(lambda k: f"Tin số {k} ngày {k % 28 + 1}/{k % 12 + 1}\n", n),
           what="many short distinct lines"),
+    Shape("glued_page", lambda n: "Trang chủ Tin tức Thời sự Ký kết thỏa ước lao động tập thể tại Công ty May Tân Hòa"
+          "Thứ Hai, 11/9/2023 - 09:15" + _repeat(lambda k: f"Sáng {k % 28 + 1}/9, {k % 90 + 1} công nhân nhận quà. ", n)
+          + "Minh An Tin cùng chuyên mục Tân Hòa: Đối thoại (05/09/2023)",
+          what="a page whose line breaks were lost: menu, headline, dateline, body and related list on one line"),
     Shape("lowercase_line", lambda n: _repeat(_cycle("cán bộ công đoàn cơ sở tham gia "), n), what="one long line of common words"),
     Shape("stacked_marks", lambda n: "a" + _repeat(_cycle("\u0301\u0323"), n - 1), what="one letter under a run of combining marks"),
     Shape("control_characters", lambda n: _repeat(lambda k: f"Ngày\x00{k % 28 + 1}/3/2020\x01 họp\x07\x1b tại\x7f Hà Nội. ", n),

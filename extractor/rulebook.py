@@ -34,6 +34,9 @@ class ChromeRules(_Strict):
     not_headlines: list[RuleId]
     headline_marks: list[RuleId]
     lead_openers: list[RuleId] = []
+    glued_datelines: list[RuleId] = []
+    glued_menus: list[RuleId] = []
+    glued_tail_markers: list[RuleId] = []
 
 
 class DatelineRules(_Strict):
@@ -58,6 +61,8 @@ class BylineRules(_Strict):
     not_authors: list[str]
     max_words: int
     unit_heads: list[str]
+    max_unit_words: int = 12
+    unit_lower_words: list[str] = []
 
 
 class DateWords(_Strict):
@@ -339,7 +344,8 @@ class Rulebook:
         """Every declared rule id, for the test that each has an example."""
         ids: set[str] = set()
         for section in (self.chrome.lines, self.chrome.tail_markers, self.chrome.not_headlines,
-                        self.chrome.headline_marks, self.chrome.lead_openers, self.dateline.formats, self.dateline.counters, self.dates.patterns,
+                        self.chrome.headline_marks, self.chrome.lead_openers, self.chrome.glued_datelines,
+                        self.chrome.glued_menus, self.chrome.glued_tail_markers, self.dateline.formats, self.dateline.counters, self.dates.patterns,
                         self.documents.patterns, self.awards.patterns):
             ids.update(r.id for r in section)
         # entity families whose rules are the vocabularies of their files

@@ -211,3 +211,28 @@ def test_a_page_lead_the_main_text_extractor_drops_is_kept():
     assert record.text.index("Sáng 25/12/2023") < record.text.index("Năm qua")
     for _, m in record.mentions():
         assert record.text[m.start:m.end] == m.text
+
+
+_BANNER_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>HỘI NÔNG DÂN TỈNH PHÚ YÊN - TRANG TIN ĐIỆN TỬ</title></head>
+<body><div class="banner">HỘI NÔNG DÂN TỈNH PHÚ YÊN</div>
+<div class="path">Trang chủ &gt; Tin hoạt động</div>
+<div class="News_Title">Hội Nông dân huyện Sơn Hòa tập huấn trồng mía cho 80 hội viên</div>
+<div class="News_Info"><span class="date">12/04/2023 10:05</span> <a href="#">In</a> <a href="#">Gửi</a></div>
+<div class="news-summary">Trong 2 ngày 10 và 11/4/2023, Hội Nông dân huyện Sơn Hòa mở lớp tập huấn kỹ thuật trồng mía cho hội viên các xã vùng đồi.</div>
+<div class="News_Content"><p>Lớp học do kỹ sư của Trung tâm Khuyến nông tỉnh hướng dẫn, gồm cách chọn giống, bón phân và phòng trừ sâu bệnh cho cây mía trên đất dốc.</p>
+<p>Dịp này, Hội Nông dân huyện tặng 80 bộ tài liệu kỹ thuật và hỗ trợ giống mía mới cho 20 hộ hội viên nghèo có đất sản xuất.</p>
+<p>Ngọc Diệp</p></div>
+<div class="other"><div class="title">Tin khác</div></div></body></html>"""
+
+
+def test_html_marked_headline_and_summary_beat_a_banner_title():
+    """A theme's <title> in capitals is the site's banner: the element it marks as the headline
+    ("News_Title") is the title; its lead set apart as a "summary" is read with the body, and the
+    print and send buttons on the date line are no author."""
+    record = extract(_BANNER_PAGE)
+    assert record.title == "Hội Nông dân huyện Sơn Hòa tập huấn trồng mía cho 80 hội viên"
+    days = sorted({v for d in record.dates if d.granularity == "day" for v in (d.value, d.end_value) if v})
+    assert days == ["2023-04-10", "2023-04-11", "2023-04-12"], days
+    assert record.authors == ["Ngọc Diệp"]
+    for _, m in record.mentions():
+        assert record.text[m.start:m.end] == m.text

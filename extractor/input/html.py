@@ -32,6 +32,8 @@ class HtmlArticle:
     #: the lead paragraph (sapo) a theme sets apart from the content, which main-text
     #: extractors often drop
     lead: str | None = None
+    #: the headline element a theme marks by its class ("News_Title", "article-title")
+    headline: str | None = None
 
 
 # "meta", "info": the line of many themes under the headline ("entry-meta", "post-info": date,
@@ -39,15 +41,20 @@ class HtmlArticle:
 _DATE_CLASS = regex.compile(r"date|time|posted|publish|ngay|meta|info", regex.IGNORECASE)
 _AUTHOR_CLASS = regex.compile(r"author|byline|tacgia|tac-gia|writer", regex.IGNORECASE)
 # the lead paragraph: "sapo" (Vietnamese themes: "detail-sapo", "article-sapo"), "lead", "chapeau"
-_LEAD_CLASS = regex.compile(r"(?<![a-z])(?:sapo|lead|chapeau|tomtat|tom-tat)(?![a-z])", regex.IGNORECASE)
+_LEAD_CLASS = regex.compile(r"(?<![a-z])(?:sapo|lead|chapeau|tomtat|tom-tat|summary)(?![a-z])", regex.IGNORECASE)
+# the headline: "News_Title", "article-title", "title-detail", "tieude"; a widget's heading
+# ("Tin khác") is too short to be taken for it
+_TITLE_CLASS = regex.compile(r"(?<![a-z])(?:title|tieude|tieu-de|headline)(?![a-z])", regex.IGNORECASE)
+_HEADLINE_WORDS = (4, 60)
 
 
-def _marked_lines(html: str) -> tuple[list[str], list[str], str | None]:
-    """Texts of elements whose class or itemprop says date or author, and the first lead."""
+def _marked_lines(html: str) -> tuple[list[str], list[str], str | None, str | None]:
+    """Texts of elements whose class or itemprop says date or author, the first lead and the
+    first marked headline."""
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(html)
-    dates, bylines, lead = [], [], None
+    dates, bylines, lead, headline = [], [], None, None
     for node in tree.css("[class], [itemprop]"):
         if node.tag in ("html", "body", "meta", "script", "style"):
             continue
@@ -56,13 +63,17 @@ def _marked_lines(html: str) -> tuple[list[str], list[str], str | None]:
         if lead is None and text and len(text) >= 40 and _LEAD_CLASS.search(marks):
             lead = text
             continue
+        if headline is None and text and len(text) <= 300 and _TITLE_CLASS.search(marks) \
+                and _HEADLINE_WORDS[0] <= len(text.split()) <= _HEADLINE_WORDS[1]:
+            headline = text
+            continue
         if not text or len(text) > 100:
             continue
         if _AUTHOR_CLASS.search(marks):
             bylines.append(text)
         elif _DATE_CLASS.search(marks):
             dates.append(text)
-    return dates, bylines, lead
+    return dates, bylines, lead, headline
 
 
 # <meta> tags are read tag by tag, attribute by attribute: one pattern spanning a tag's
@@ -216,9 +227,13 @@ def html_to_article(html: str, name: str = "<html>", *, max_depth: int = 512, ma
     if meta_author:  # the page's own author field, as written (trafilatura rewrites initials)
         authors = [meta_author.strip()]
     try:
-        date_lines, byline_lines, lead = _marked_lines(html)
+        date_lines, byline_lines, lead, headline = _marked_lines(html)
     except Exception:  # noqa: BLE001 - marked lines are a hint; the text stands without them
-        date_lines, byline_lines, lead = [], [], None
+        date_lines, byline_lines, lead, headline = [], [], None, None
+    if headline and (not title or (title.isupper() and title != headline)):
+        # a title in capitals from <title> or og:title is the site's banner ("CÔNG ĐOÀN
+        # NGÀNH ..."); the element the theme marks as the headline is the article's
+        title = headline
     text = body if not title or body.lstrip().startswith(title) else f"{title}\n\n{body}"
     return HtmlArticle(text=text, title=title, published=published, authors=authors,
-                       date_lines=date_lines, byline_lines=byline_lines, lead=lead)
+                       date_lines=date_lines, byline_lines=byline_lines, lead=lead, headline=headline)

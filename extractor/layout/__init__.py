@@ -14,6 +14,7 @@ from ..doc import Doc, Span
 from .byline import is_unit, leading_byline, name_like, parse_byline
 from .chrome import find_chrome, is_tail_marker
 from .dateline import Dateline, labelled, parse_dateline
+from .glued import split_glued_page
 from .headline import clean_title, headline_like, headline_proper, is_banner, is_section_label, split_glued_headline
 from .lines import Line, split_lines
 
@@ -62,6 +63,8 @@ def find_layout(doc: Doc) -> Layout:
     if in_header:
         for back in range(dateline_pos - 1, max(-1, dateline_pos - 4), -1):
             cand = content[back]
+            if is_section_label(cand.text, rules):
+                break  # above a section label stand the site's banner and menus, not the headline
             if back not in datelines and headline(cand) and not parse_byline(cand.text, rules, closing=False):
                 title_pos = back
                 break
@@ -140,15 +143,16 @@ def find_layout(doc: Doc) -> Layout:
 
 def _unglue_headline(lines: list[Line], rules) -> list[Line]:
     """The lines with a headline run into the lead split off its first long line (a page whose
-    line breaks were lost), renumbered; the lines as they are otherwise."""
+    line breaks were lost: with its dateline, byline and related list too, when the dateline is
+    glued after the headline), renumbered; the lines as they are otherwise."""
     for pos, ln in enumerate(lines[:3]):
         if ln.words > 48:
-            split = split_glued_headline(ln, rules)
+            split = split_glued_page(ln, rules) or split_glued_headline(ln, rules)
             if split is None:
                 return lines
             rest = lines[pos + 1:]
             for later in rest:
-                later.index += 1
+                later.index += len(split) - 1
             return [*lines[:pos], *split, *rest]
     return lines
 

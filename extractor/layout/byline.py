@@ -30,6 +30,7 @@ class _Compiled:
     collective_authors: frozenset[str]
     unit_head: regex.Pattern
     degree: regex.Pattern
+    unit_lower_words: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -43,6 +44,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         collective_authors=frozenset(a.casefold() for a in b.collective_authors),
         unit_head=regex.compile("^" + alt(b.unit_heads) + r"(?!\p{L})"),
         degree=regex.compile(r"^(?:" + "|".join(b.degrees) + r")\s*"),
+        unit_lower_words=frozenset(w.casefold() for w in b.unit_lower_words),
     )
 
 
@@ -87,7 +89,7 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
     if line.casefold() in c.collective_authors:
         return [line]
     if (prefixed or closing) and c.unit_head.match(line) and not text.rstrip().endswith(".") \
-            and len(line.split()) <= rules.byline.max_words:
+            and _unit_name(line.split(), rules, c):
         return [line]
     # "Nguyễn Văn A - CĐVC tỉnh": from the first dash-separated part that holds no name on,
     # the rest is the author's role and is dropped
@@ -107,6 +109,24 @@ def parse_byline(text: str, rules: Rulebook, *, closing: bool) -> list[str] | No
     if not (prefixed or closing or degree or text.rstrip().endswith("|")):
         return None
     return names
+
+
+def _unit_name(words: list[str], rules: Rulebook, c: _Compiled) -> bool:
+    """A unit's name of up to max_words words, or a longer one that reads as a name (no digit,
+    every lower-case word part of a capitalised compound or a place/level word)."""
+    if len(words) <= rules.byline.max_words:
+        return True
+    if len(words) > rules.byline.max_unit_words:
+        return False
+    prev_cap = True  # the unit head opens the line
+    for w in words:
+        if any(ch.isdigit() for ch in w):
+            return False
+        cap = w[:1].isupper()
+        if not cap and not prev_cap and w.casefold() not in c.unit_lower_words:
+            return False
+        prev_cap = cap
+    return True
 
 
 def is_unit(names: list[str], rules: Rulebook) -> bool:

@@ -53,7 +53,13 @@ def is_section_label(text: str, rules: Rulebook) -> bool:
     c = _compiled(rules)
     # casefolding never shortens a text: a line longer than every label is none, and a
     # paragraph is not casefolded to find it out
-    return len(text) <= c.longest_label and text.casefold() in c.section_labels
+    if len(text) <= c.longest_label and text.casefold() in c.section_labels:
+        return True
+    # two or three labels joined by a dash name one section ("Chính trị - Xã hội")
+    if len(text) > 3 * c.longest_label + 6 or " - " not in text:
+        return False
+    parts = text.casefold().split(" - ")
+    return len(parts) <= 3 and all(part.strip() in c.section_labels for part in parts)
 
 
 def headline_like(line: Line, rules: Rulebook) -> bool:
