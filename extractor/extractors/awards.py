@@ -79,6 +79,9 @@ class _Compiled:
     not_givers: frozenset[str]
     references: dict[str, str]      # "nhà trường" -> "Trường": a word that refers to a body by its head
     reference: regex.Pattern
+    not_count: regex.Pattern        # "5 năm liền": a number that counts no recipients
+    certificate_passive: regex.Pattern  # "<N> Bằng khen [của <giver>] đã được trao"
+    held_before: regex.Pattern      # "đã có | 25 Bằng khen được trao": a count held, a history
 
 
 def _last_word(text: str) -> str:
@@ -157,6 +160,11 @@ def _compiled(rules: Rulebook) -> _Compiled:
         not_givers=frozenset(a.not_givers),
         reference=regex.compile(word_alt(list(a.giver_references)) if a.giver_references else r"(?!)", regex.IGNORECASE),
         organiser=anchored(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
+        not_count=regex.compile("|".join(f"(?:{p})" for p in g.not_counts) or r"(?!)", regex.IGNORECASE),
+        certificate_passive=anchored(
+            rf"(?:\s*,?\s*{alt(g.of)}\s+\p{{Lu}}[^\n,;:()\"]{{1,140}}?)?(?:\s+{adverbs})*\s+{alt(g.certificate_passive) if g.certificate_passive else '(?!)'}(?!\p{{L}})",
+            regex.IGNORECASE),
+        held_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(g.held) if g.held else '(?!)'}\s+$", regex.IGNORECASE),
         again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
 
@@ -257,7 +265,8 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
         prev = groups[-1] if groups else None
         between = text[prev.end:start] if prev else ""
         joined = bool(prev) and (c.joiner.fullmatch(between) is not None or (
-            len(between) <= 90 and c.ends_with_joiner.search(between) and not _DIGIT_OR_BREAK.search(between)
+            len(between) <= 90 and c.ends_with_joiner.search(between)
+            and not _DIGIT_OR_BREAK.search(c.not_count.sub("", between) if between[:1] else between)
             and not c.conferral_verb.search(between)))
         fills_gap = (col is not None and prev is not None and prev.collectives is None) or \
                     (ind is not None and prev is not None and prev.individuals is None)
@@ -309,9 +318,10 @@ class _Names:
     "Công ty tặng Giấy khen ...": the organisations extractor resolves a short form ("Công ty")
     or an organ of one ("Ban Giám đốc Công ty") to the body named in full before it; the giver
     takes that name. "nhà trường tuyên dương ...": a reference word (rules/awards.yaml
-    `giver_references`) means the nearest body named before with its head ("Trường ...")."""
+    `giver_references`) means the body with its head ("Trường ...") the article is about, of
+    those named before: the one named most often, the first named on a tie."""
 
-    def __init__(self, text: str, spans: list[Span], c: _Compiled):
+    def __init__(self, text: str, spans: list[Span], c: _Compiled, headline: tuple[int, int] | None = None):
         self._c = c
         self._by_surface: dict[str, tuple[list[int], list[str]]] = {}
         self._by_head: dict[str, tuple[list[int], list[str]]] = {}
@@ -320,14 +330,28 @@ class _Names:
         self._starts = [s for s, _ in ordered]
         self._ends = [e for _, e in ordered]
         heads = {h: h + " " for h in c.references.values()}
-        for sp in spans:
+        hs, he = headline or (0, 0)
+        # per head, the bodies in text order and, at each, the body the article is about so far:
+        # the one named most often, the first named on a tie ("Trường A tổ chức lễ khai giảng;
+        # 31 em trúng tuyển vào Trường B ...; nhà trường tuyên dương ...": A, not B). The headline
+        # is not counted: it often names the body by a short form the body does not repeat.
+        mentions: dict[str, dict[str, int]] = {}
+        first: dict[str, dict[str, int]] = {}
+        best: dict[str, str] = {}
+        for sp in sorted(spans, key=lambda sp: sp.start):
             full = sp.value["text"]
             surface = text[sp.start:sp.end]
             for head, prefix in heads.items():
-                if full.startswith(prefix):
+                if full.startswith(prefix) and not hs <= sp.start < he:
+                    n, f = mentions.setdefault(head, {}), first.setdefault(head, {})
+                    n[full] = n.get(full, 0) + 1
+                    f.setdefault(full, sp.start)
+                    b = best.get(head)
+                    if b is None or n[full] > n[b] or (n[full] == n[b] and f[full] < f[b]):
+                        best[head] = b = full
                     starts, fulls = self._by_head.setdefault(head, ([], []))
                     starts.append(sp.start)
-                    fulls.append(full)
+                    fulls.append(b)
             if full != surface and full.startswith(surface + " "):
                 starts, fulls = self._by_surface.setdefault(surface, ([], []))
                 starts.append(sp.start)
@@ -473,8 +497,11 @@ def _certificate_counts(text: str, clause: Clause, awards: list[_Award], rules: 
             p.end = end
             continue
         # the verb and its adverbs end right at the count: a bounded stretch, not the clause
-        if not c.active_verb_before.search(text, max(clause.start, m.start() - _VERB_REACH), m.start()):
-            continue  # "đã được tặng 25 Bằng khen": a history, not a conferral
+        if not c.active_verb_before.search(text, max(clause.start, m.start() - _VERB_REACH), m.start()) \
+                and not (c.certificate_passive.match(text, a.end, clause.end)
+                         and not c.held_before.search(text, max(clause.start, m.start() - 12), m.start())):
+            continue  # "đã được tặng 25 Bằng khen": a history, not a conferral; but "25 Bằng khen
+            # của <giver> đã được trao" is one
         out.append(Conferral(_Count(m.start(), end, col, ind, n, False), [a], "awards.certificate_count", True))
     return out
 
@@ -785,7 +812,9 @@ def find_awards(doc: Doc) -> list[Span]:
         return []
     heads = {h.start for h in hits.get("organizations.head")}
     orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
-    names = _Names(text, doc.spans.get("organizations", []), c)
+    headline = doc.layout.title if doc.layout else None
+    names = _Names(text, doc.spans.get("organizations", []), c,
+                   (headline.start, headline.end) if headline is not None else None)
     organiser = _Organiser(text, orgs, c)
     cues = _Cues(text, c)
     spend = doc.budget.spend
