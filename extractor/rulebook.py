@@ -140,6 +140,7 @@ class AwardGrammar(_Strict):
     not_counts: list[str] = []
     certificate_passive: list[str] = []
     held: list[str] = []
+    same_decision: list[str] = []
 
 
 class AwardRules(_Strict):
