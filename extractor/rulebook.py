@@ -142,6 +142,10 @@ class AwardGrammar(_Strict):
     events: list[str]
     by: list[str]
     bare_prize_after: list[str]
+    not_counts: list[str] = []
+    certificate_passive: list[str] = []
+    held: list[str] = []
+    same_decision: list[str] = []
 
 
 class AwardRules(_Strict):

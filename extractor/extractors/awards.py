@@ -77,8 +77,13 @@ class _Compiled:
     event: regex.Pattern            # a giver phrase that names an event ("Hội nghị")
     organiser: regex.Pattern        # "<organiser> tổ chức", right after an organisation
     not_givers: frozenset[str]
+    not_giver_subject: regex.Pattern  # "Ban Tổ chức trao | ...": a subject that gives nothing
     references: dict[str, str]      # "nhà trường" -> "Trường": a word that refers to a body by its head
     reference: regex.Pattern
+    not_count: regex.Pattern        # "5 năm liền": a number that counts no recipients
+    certificate_passive: regex.Pattern  # "<N> Bằng khen [của <giver>] đã được trao"
+    same_decision: regex.Pattern    # "theo Quyết định này": the decision of the conferral before
+    held_before: regex.Pattern      # "đã có | 25 Bằng khen được trao": a count held, a history
 
 
 def _last_word(text: str) -> str:
@@ -134,7 +139,9 @@ def _compiled(rules: Rulebook) -> _Compiled:
         delegation=regex.compile(rf"(?:{'|'.join(a.delegation)})\s+{giver}", regex.IGNORECASE),
         delegation_cue=regex.compile(rf"(?:{'|'.join(a.delegation)})", regex.IGNORECASE),
         lead=regex.compile(rf"^(?:\s*(?:{'|'.join(a.giver_lead)})\s*,?\s*)+", regex.IGNORECASE),
-        person=regex.compile(word_alt(a.person_marks) + r"|\s-\s", regex.IGNORECASE),
+        # "ông A - Chủ tịch ...": a dash after a name; but a dash between numbers is a range
+        # ("(28/7/1929 - 28/7/2024), Tổng LĐLĐ ... biểu dương")
+        person=regex.compile(word_alt(a.person_marks) + r"|(?<!\d)\s-\s(?!\d)", regex.IGNORECASE),
         collectives=frozenset(x.lower() for x in a.collectives),
         count_last_words=frozenset(w.split()[-1].lower() for w in [*n.units, *n.tens, *n.multipliers, *n.vague]),
         list_split=regex.compile(rf"\s*,\s*|\s+{joiners}\s+", regex.IGNORECASE),
@@ -155,8 +162,16 @@ def _compiled(rules: Rulebook) -> _Compiled:
         event=anchored(rf"(?:{alt(g.events)})(?:\s+\S+){{0,2}}$", regex.IGNORECASE),
         references={k.lower(): v for k, v in a.giver_references.items()},
         not_givers=frozenset(a.not_givers),
+        not_giver_subject=regex.compile(
+            rf"(?r)(?<![\p{{L}}\p{{N}}])(?:{alt(a.not_givers) if a.not_givers else '(?!)'})(?:\s+{adverbs})*\s+{verbs}(?:\s*(?:,|{joiners})\s*{verbs})*\s*:?\s*$"),
         reference=regex.compile(word_alt(list(a.giver_references)) if a.giver_references else r"(?!)", regex.IGNORECASE),
         organiser=anchored(rf"\s+(?:{adverbs}\s+)*{alt(g.event_verbs)}(?!\p{{L}})", regex.IGNORECASE),
+        not_count=regex.compile("|".join(f"(?:{p})" for p in g.not_counts) or r"(?!)", regex.IGNORECASE),
+        certificate_passive=anchored(
+            rf"(?:\s*,?\s*{alt(g.of)}\s+\p{{Lu}}[^\n,;:()\"]{{1,140}}?)?(?:\s+{adverbs})*\s+{alt(g.certificate_passive) if g.certificate_passive else '(?!)'}(?!\p{{L}})",
+            regex.IGNORECASE),
+        same_decision=regex.compile(rf"(?<!\p{{L}}){alt(g.same_decision) if g.same_decision else '(?!)'}(?!\p{{L}})", regex.IGNORECASE),
+        held_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(g.held) if g.held else '(?!)'}\s+$", regex.IGNORECASE),
         again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
 
@@ -257,7 +272,8 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
         prev = groups[-1] if groups else None
         between = text[prev.end:start] if prev else ""
         joined = bool(prev) and (c.joiner.fullmatch(between) is not None or (
-            len(between) <= 90 and c.ends_with_joiner.search(between) and not _DIGIT_OR_BREAK.search(between)
+            len(between) <= 90 and c.ends_with_joiner.search(between)
+            and not _DIGIT_OR_BREAK.search(c.not_count.sub("", between) if between[:1] else between)
             and not c.conferral_verb.search(between)))
         fills_gap = (col is not None and prev is not None and prev.collectives is None) or \
                     (ind is not None and prev is not None and prev.individuals is None)
@@ -309,29 +325,49 @@ class _Names:
     "Công ty tặng Giấy khen ...": the organisations extractor resolves a short form ("Công ty")
     or an organ of one ("Ban Giám đốc Công ty") to the body named in full before it; the giver
     takes that name. "nhà trường tuyên dương ...": a reference word (rules/awards.yaml
-    `giver_references`) means the nearest body named before with its head ("Trường ...")."""
+    `giver_references`) means the body with its head ("Trường ...") the article is about, of
+    those named before: the one named most often, the first named on a tie."""
 
-    def __init__(self, text: str, spans: list[Span], c: _Compiled):
+    def __init__(self, text: str, spans: list[Span], c: _Compiled, headline: tuple[int, int] | None = None):
         self._c = c
         self._by_surface: dict[str, tuple[list[int], list[str]]] = {}
         self._by_head: dict[str, tuple[list[int], list[str]]] = {}
         self._written = {text[sp.start:sp.end] for sp in spans}
+        self._fulls = {sp.value["text"] for sp in spans}
         ordered = sorted((sp.start, sp.end) for sp in spans)
         self._starts = [s for s, _ in ordered]
         self._ends = [e for _, e in ordered]
         heads = {h: h + " " for h in c.references.values()}
-        for sp in spans:
+        hs, he = headline or (0, 0)
+        # per head, the bodies in text order and, at each, the body the article is about so far:
+        # the one named most often, the first named on a tie ("Trường A tổ chức lễ khai giảng;
+        # 31 em trúng tuyển vào Trường B ...; nhà trường tuyên dương ...": A, not B). The headline
+        # is not counted: it often names the body by a short form the body does not repeat.
+        mentions: dict[str, dict[str, int]] = {}
+        first: dict[str, dict[str, int]] = {}
+        best: dict[str, str] = {}
+        for sp in sorted(spans, key=lambda sp: sp.start):
             full = sp.value["text"]
             surface = text[sp.start:sp.end]
             for head, prefix in heads.items():
-                if full.startswith(prefix):
+                if full.startswith(prefix) and not hs <= sp.start < he:
+                    n, f = mentions.setdefault(head, {}), first.setdefault(head, {})
+                    n[full] = n.get(full, 0) + 1
+                    f.setdefault(full, sp.start)
+                    b = best.get(head)
+                    if b is None or n[full] > n[b] or (n[full] == n[b] and f[full] < f[b]):
+                        best[head] = b = full
                     starts, fulls = self._by_head.setdefault(head, ([], []))
                     starts.append(sp.start)
-                    fulls.append(full)
+                    fulls.append(b)
             if full != surface and full.startswith(surface + " "):
                 starts, fulls = self._by_surface.setdefault(surface, ([], []))
                 starts.append(sp.start)
                 fulls.append(full)
+
+    def is_body(self, giver: str) -> bool:
+        """The giver is an organisation's name as written or in full."""
+        return giver in self._written or giver in self._fulls
 
     def is_org(self, giver: str) -> bool:
         """The giver is an organisation's name as the article writes it."""
@@ -473,8 +509,11 @@ def _certificate_counts(text: str, clause: Clause, awards: list[_Award], rules: 
             p.end = end
             continue
         # the verb and its adverbs end right at the count: a bounded stretch, not the clause
-        if not c.active_verb_before.search(text, max(clause.start, m.start() - _VERB_REACH), m.start()):
-            continue  # "đã được tặng 25 Bằng khen": a history, not a conferral
+        if not c.active_verb_before.search(text, max(clause.start, m.start() - _VERB_REACH), m.start()) \
+                and not (c.certificate_passive.match(text, a.end, clause.end)
+                         and not c.held_before.search(text, max(clause.start, m.start() - 12), m.start())):
+            continue  # "đã được tặng 25 Bằng khen": a history, not a conferral; but "25 Bằng khen
+            # của <giver> đã được trao" is one
         out.append(Conferral(_Count(m.start(), end, col, ind, n, False), [a], "awards.certificate_count", True))
     return out
 
@@ -657,6 +696,10 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
         subject = _subject(text, clause.start, lead_end, kind, c, heads, orgs, names)
         if subject:
             return subject, "subject"
+        if c.not_giver_subject.search(text, max(clause.start, lead_end - 80), lead_end):
+            # "...; Ban Tổ chức trao Giải thưởng ... cho 10 tác giả": the clause names who presents,
+            # and it gives nothing; not the subject of the sentence's clause before
+            return None, "not_giver"
     m = None
     lo = max(ss, lead_end - _GIVER_REACH)
     for m in c.decision.finditer(text, lo, lead_end) if cues.any("decision", lo, lead_end) else ():
@@ -736,6 +779,26 @@ def _shared_subject(text: str, ss: int, clause_start: int, end: int, c: _Compile
     return _subject(text, lo, m.end(), "", c, heads, orgs, names), True
 
 
+def _decision_before(text: str, end: int, c: _Compiled, orgs: dict[int, int], names: _Names) -> str | None:
+    """The giver of the last decision named in the few hundred characters before `end`."""
+    m = None
+    for m in c.decision.finditer(text, max(0, end - 600), end):
+        pass
+    return _clean(_snap(text, m, orgs, c), c, names, end) if m else None
+
+
+def _sentence_subject(text: str, ss: int, end: int, c: _Compiled, heads: set[int],
+                      orgs: dict[int, int], names: _Names) -> str | None:
+    """The subject of the sentence's first giver verb before `end`, if the sentence has one."""
+    lo = max(ss, end - _GIVER_REACH)
+    m = c.first_verb.search(text, lo, end)
+    if m is None or m.start() - lo < 2:
+        return None
+    subject = _subject(text, lo, m.end(), "", c, heads, orgs, names)
+    # a body, not a noun phrase ("Kết quả khen thưởng của ngành như sau: ...")
+    return subject if subject is not None and names.is_body(subject) else None
+
+
 def _subject_end(text: str, clause_start: int, end: int, c: _Compiled) -> int | None:
     """Where the verb ending at `end` starts, if nothing but a joiner stands before it in the
     clause ("; tặng ...", "... và tặng ...")."""
@@ -785,7 +848,9 @@ def find_awards(doc: Doc) -> list[Span]:
         return []
     heads = {h.start for h in hits.get("organizations.head")}
     orgs = {sp.start: sp.end for sp in doc.spans.get("organizations", [])}
-    names = _Names(text, doc.spans.get("organizations", []), c)
+    headline = doc.layout.title if doc.layout else None
+    names = _Names(text, doc.spans.get("organizations", []), c,
+                   (headline.start, headline.end) if headline is not None else None)
     organiser = _Organiser(text, orgs, c)
     cues = _Cues(text, c)
     spend = doc.budget.spend
@@ -808,6 +873,8 @@ def find_awards(doc: Doc) -> list[Span]:
         # giver-first sentence gives every conferral of it that names no giver of its own
         sentence_subject: str | None = None
         shared_tried = False
+        colon_subject: str | None = None
+        colon_tried = False
         for clause in _clauses(text, sentence, c):
             spend(1)
             awards = _awards_in(text, sentence_hits[bisect_left(hit_starts, clause.start):bisect_left(hit_starts, clause.end)], c)
@@ -846,19 +913,36 @@ def find_awards(doc: Doc) -> list[Span]:
                         # "Hội nghị cũng đã trao tặng ...": the body that organises the event gives
                         giver, source = organiser.first(), "organiser"
                     if conf.giver_first:
-                        if giver is None and sentence_subject is None and not shared_tried:
+                        if source == "not_giver":
+                            # later clauses sharing this subject ("... và Bằng khen cho 5 cá
+                            # nhân") have none either
+                            sentence_subject, shared_tried = None, True
+                        elif giver is None and sentence_subject is None and not shared_tried:
                             giver, shared_tried = _shared_subject(text, ss, clause.start, min(a.start, conf.count.start),
                                                                   c, heads, orgs, names)
                             source = "shared_subject" if giver else source
                             sentence_subject = giver
-                        if giver is None and sentence_subject is not None:
+                        if giver is None and sentence_subject is not None and source != "not_giver":
                             giver, source = sentence_subject, "sentence_subject"
                         elif source == "subject":
                             # "X tặng A cho ...; Y tặng B cho 9 đơn vị và C cho 40 tập thể": C is Y's,
                             # the nearest subject before it
                             sentence_subject = giver
+                    if giver is None and conf.shape == "awards.colon_list":
+                        # "UBND tỉnh đã khen thưởng ..., cụ thể: Cờ thi đua của UBND tỉnh: 4 tập thể;
+                        # Chiến sĩ thi đua cấp tỉnh: 6 cá nhân": an entry naming no giver is given
+                        # by the sentence's subject (read once per sentence)
+                        if not colon_tried:
+                            colon_subject, colon_tried = _sentence_subject(
+                                text, ss, min(a.start, conf.count.start), c, heads, orgs, names), True
+                        if colon_subject is not None:
+                            giver, source = colon_subject, "sentence_subject"
                     if giver is None and not conf.giver_first and c.again.search(text, max(conf.count.end, a.start - _GIVER_REACH), a.end):
                         giver, source = last_giver, "conferral_before"  # "... cũng được tuyên dương"
+                    if giver is None and c.same_decision.search(text, max(clause.start, lo - 300), lo):
+                        # "Cũng theo Quyết định này, ...": the giver of the last decision named
+                        # before, else of the conferral before
+                        giver, source = _decision_before(text, lo, c, orgs, names) or last_giver, "decision_before"
                     if giver is not None:
                         last_giver = giver
                     last_entry_end, entry_in_sentence = se, True
