@@ -84,7 +84,7 @@ STEPS: tuple[Step, ...] = (
     Step("layout", layout_step, ("norm",), ("layout", "body", "content")),
     Step("lexicon", lexicon_step, ("norm",), ("lower", "hits")),
     Step("locations", locations_step, ("norm", "content", "hits", "layout"), ("spans.locations", "context.place")),
-    Step("organizations", organizations_step, ("norm", "lower", "content", "hits"), ("spans.organizations",)),
+    Step("organizations", organizations_step, ("norm", "lower", "content", "hits", "layout"), ("spans.organizations",)),
     Step("people", people_step, ("norm", "body", "hits", "spans.organizations", "spans.locations"), ("spans.people",)),
     Step("dates", dates_step, ("content",), ("spans.dates",)),  # a headline may date its event
     Step("documents", documents_step, ("norm", "content", "hits"), ("spans.documents",)),

@@ -581,6 +581,8 @@ def find_organizations(doc: Doc) -> list[Span]:
     last_end = -1
     named_in_full: dict[str, Span] = {}
     named_often: dict[str, Counter[str]] = {}
+    title = doc.layout.title if doc.layout else None
+    headline = (title.start, title.end) if title else (0, 0)
     for h in heads:
         spend(1)
         if h.start < last_end or h.start in not_heads:
@@ -594,8 +596,9 @@ def find_organizations(doc: Doc) -> list[Span]:
         if end == h.end and (ref := c.reference_after.match(text, end)) \
                 and (named := named_often.get(c.references[ref.group("ref")])):
             # "Đoàn Thanh niên nhà trường": the Youth Union of the school the article is about,
-            # the one of that head named most often so far, the fullest of those named as often
-            body = max(named, key=lambda name: (named[name], len(name)))
+            # the one of that head named most often so far, the first of those named as often, the
+            # headline not counted (as `awards._Names` reads "nhà trường" for a giver)
+            body = named.most_common(1)[0][0]
             spans.append(Span("organizations", h.start, ref.end(), "organizations.short_form",
                               {"text": f"{written} {body}", "gloss": None, "in_title": in_title}))
             last_end = ref.end()
@@ -654,7 +657,8 @@ def find_organizations(doc: Doc) -> list[Span]:
         for k in (1, 2, 3):  # the nearest body named in full with each short form's head
             if len(lead) > k and (short := " ".join(lead[:k])) in c.short_forms:
                 named_in_full[short] = main
-                named_often.setdefault(short, Counter())[value["text"]] += 1
+                if not headline[0] <= h.start < headline[1]:
+                    named_often.setdefault(short, Counter())[value["text"]] += 1
         if employer is not None and employer.end < end:
             # "Công đoàn Công ty Thủy điện Hòa Bình ... Công ty đã tặng ...": the employer named
             # inside its union's name, referred to on its own by a short form later, is an entry
