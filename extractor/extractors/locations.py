@@ -130,8 +130,8 @@ def find_locations(doc: Doc) -> list[Span]:
             continue
         if not after_level and _below_level_word(text, h, c):
             continue  # "huyện Điện Biên Đông", "phường Sài Gòn": read below, as the unit named
-        if not after_level and c.name_before.search(text, max(0, h.start - 40), h.start):
-            continue  # "bà Phạm Thị Thái Bình": a person's given name
+        if not after_level and (c.name_before.search(text, max(0, h.start - 40), h.start) or _after_honorific(text, h.start)):
+            continue  # "bà Phạm Thị Thái Bình", "Bà Thái Bình": a person's given name
         u = c.unit_of[h.phrase]
         lead = c.leading_level.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
         start = lead.end() if lead else h.start
@@ -185,6 +185,8 @@ def find_locations(doc: Doc) -> list[Span]:
         spend(1)
         if not doc.in_content(h) or not text[h.start].isupper() or taken.overlaps(h.start, h.end):
             continue
+        if c.name_before.search(text, max(0, h.start - 40), h.start) or _after_honorific(text, h.start):
+            continue  # "bà Phan Thị Thái Bình", "Bà Thái Bình": a person's given name
         found = _district(c, text[h.start:h.end], provinces)
         if found and found[2] in provinces:  # by name alone only in a province the article names
             _, kind, province = found
@@ -221,6 +223,14 @@ def _below_level_word(text: str, h, c: _Compiled) -> bool:
     words = m.group(1)
     kind = c.level_kind.get(words) or c.level_kind.get(words.split()[-1])
     return kind is not None and kind not in ("province", "city") and words[0].islower()
+
+
+_HONORIFIC_BEFORE = regex.compile(r"(?r)(?<!\p{L})(?:ông|bà|anh|chị|cô|thầy|đồng chí|đ/c)[ \t]+$", regex.IGNORECASE)
+
+
+def _after_honorific(text: str, pos: int) -> bool:
+    """"Bà | Thái Bình": a name right after an honorific is a person's."""
+    return bool(_HONORIFIC_BEFORE.search(text, max(0, pos - 12), pos))
 
 
 def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, provinces: set[str]) -> Span:

@@ -40,7 +40,7 @@ class _Compiled:
 @lru_cache(maxsize=8)
 def _compiled(rules: Rulebook) -> _Compiled:
     o = rules.organizations
-    levels = [lv.word for lv in o.levels]
+    levels = [lv.word for lv in o.levels if not lv.lower_only]  # "Nhật Bản" holds no village "bản"
     return _Compiled(
         abbreviation=regex.compile(rf"(?<![\p{{L}}\p{{N}}]){alt(o.abbreviations)}(?![\p{{L}}\p{{N}}])"),
         expansions=dict(o.abbreviations),

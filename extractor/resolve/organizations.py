@@ -28,12 +28,14 @@ def _shouted(name: str) -> int:
     return len(_CAPITALS.findall(name))
 
 
-_LOOSE = regex.compile(r"(?<=\S)\s+tỉnh(?=\s+\p{L})|(?<=công đoàn)\s+cơ sở(?!\p{L})")
+_LOOSE = regex.compile(r"(?<=\S)\s+tỉnh(?=\s+\p{L})|(?<=công đoàn)\s+cơ sở(?!\p{L})"
+                       r"|(?<=công ty)(?:\s+(?:trách nhiệm hữu hạn|tnhh|cổ phần|cp))?(?:\s+(?:một thành viên|mtv))?(?!\p{L})")
 
 
 def _loose_key(key: str) -> str:
-    """`key` without a "tỉnh" before a place inside the name and without the "cơ sở" of "công
-    đoàn cơ sở": the words one body is written with and without."""
+    """`key` without a "tỉnh" before a place inside the name, without the "cơ sở" of "công
+    đoàn cơ sở" and without a company's legal form ("Công ty TNHH một thành viên X" beside
+    "Công ty X"): the words one body is written with and without."""
     return _LOOSE.sub("", key)
 
 

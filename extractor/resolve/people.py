@@ -1,5 +1,5 @@
 """Person mentions into people (RECORD.md, Person): one entry per full name, short mentions
-("bà Bình", "ông Chúc") joined to the full name they end with, titles gathered."""
+("bà Bình", "ông Chúc", "bà Thái Bình") joined to the full name they end with, titles gathered."""
 from __future__ import annotations
 
 import ahocorasick
@@ -20,6 +20,19 @@ def resolve_people(doc: Doc, spans: list[Span], organizations: list[dict]) -> li
         for t in sp.value["titles"]:
             if t and t not in p["titles"]:
                 p["titles"].append(t)
+    # "bà Thái Bình" after "bà Phan Thị Thái Bình": a two-word given name ending one longer name
+    by_tail: dict[str, list[str]] = {}
+    for key in people:
+        words = key.split()
+        if len(words) >= 3:
+            by_tail.setdefault(" ".join(words[-2:]), []).append(key)
+    for key in [k for k in people if len(k.split()) == 2]:
+        owners = by_tail.get(key, [])
+        if len(owners) == 1:
+            target = people[owners[0]]
+            target["mentions"].extend(people[key]["mentions"])
+            target["titles"].extend(t for t in people[key]["titles"] if t not in target["titles"])
+            del people[key]
     by_given: dict[str, list[dict]] = {}
     for p in people.values():
         by_given.setdefault(p["name"].casefold().split()[-1], []).append(p)
