@@ -36,6 +36,12 @@ def test_one_body_written_with_and_without_its_level_word_is_one_entry():
     assert len(_orgs("UBND tỉnh Hà Giang và UBND thành phố Hà Giang ký kết.")) == 2
 
 
+def test_a_person_named_after_a_place_in_a_list_is_no_place():
+    record = extract("Hội Nông dân xã Yên Phú, Nguyễn Văn Hùng, Chủ tịch Hội, phát biểu.")
+    assert [loc.name for loc in record.locations] == ["Yên Phú"]
+    assert [p.name for p in record.people] == ["Nguyễn Văn Hùng"]
+
+
 def _days(text: str) -> list[str]:
     return [d.value for d in extract(text).dates if d.granularity == "day"]
 

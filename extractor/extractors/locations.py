@@ -67,7 +67,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         surnames=frozenset(rules.people.surnames),
         # "các huyện Bắc Quang, Hoàng Su Phì và Vị Xuyên": one level word, several places
         next_in_list=anchored(rf"\s*(?:,\s*{joiners}|,|{joiners})\s*({_WORD}(?:[ \t]+{_WORD}){{0,3}}{_NUMBER_SUFFIX})"
-                                   rf"(?=\s*(?:,|{joiners}|\.|;|\)|$|\n))"),
+                                   rf"(?=\s*(?:,|{joiners}|\.|;|\)|$|\n|(?:của|thuộc|là|đã|đều|cùng)(?!\p{{L}})))"),
         leading_level=anchored(rf"{levels}\s+", regex.IGNORECASE),
         level_before=regex.compile(rf"(?r){levels}\s*$", regex.IGNORECASE),
         districts=_district_index(rules),
@@ -178,6 +178,9 @@ def find_locations(doc: Doc) -> list[Span]:
                                    "current": c.province_current.get(parent[2]), "after_level": False}))
         while (nxt := c.next_in_list.match(text, e)) and not units.overlaps(nxt.start(1), nxt.end(1)):
             spend(1)
+            item = nxt.group(1).split()
+            if len(item) >= 3 and item[0] in c.surnames and item[1] in ("Văn", "Thị"):
+                break  # "xã Yên Phú, Nguyễn Văn Hùng, Chủ tịch ...": a person after the place
             s, e = nxt.span(1)
             spans.append(_below_province(c, s, e, nxt.group(1), kind, provinces))
     taken = SpanIndex((sp.start, sp.end) for sp in spans)

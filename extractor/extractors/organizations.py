@@ -33,6 +33,7 @@ class _Compiled:
     head_of: dict[str, OrgHead]
     levels: frozenset[str]
     lower_only_levels: frozenset[str]
+    small_levels: frozenset[str]  # communes and below: their names are rarely in a list of places
     inner: PhraseMatcher
     generic_before: regex.Pattern
     generic_after: regex.Pattern
@@ -71,6 +72,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         head_of={w.lower(): h for h in o.heads for w in h.words},
         levels=frozenset(lv.word.lower() for lv in o.levels) | {"tp", "tp.", "tp"},
         lower_only_levels=frozenset(lv.word.lower() for lv in o.levels if lv.lower_only),
+        small_levels=frozenset({"xã", "phường", "thị trấn"}) | frozenset(lv.word.lower() for lv in o.levels if lv.lower_only),
         inner=PhraseMatcher(o.inner_words, ignore_case=True),
         generic_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(o.generic_before)}\s+$", regex.IGNORECASE),
         generic_after=anchored(rf"\s+{alt(o.generic_after)}(?!\p{{L}})", regex.IGNORECASE),
@@ -451,6 +453,9 @@ def _many_levels(text: str, written: str, end: int, c: _Compiled) -> bool:
 
 
 _SIBLING_JOIN = anchored(r"\s*(?:,|và)\s*")
+# a capitalised place name as an item of a list: followed by a list mark or the sentence's end
+_LISTED_PLACE = anchored(r"\p{Lu}\p{Ll}+(?:[ \t]+\p{Lu}\p{Ll}+){0,2}(?:[ \t]+\d{1,2})?"
+                         r"(?=[ \t]*(?:[,.;:)\n]|(?:và|là|đã|đều|cùng)(?!\p{L})|$))")
 _LEVEL_AT_END = regex.compile(r"(?<!\p{L})(?P<level>\p{Ll}+(?:\s\p{Ll}+)?)\s+(?P<place>\p{Lu}[\p{L}\-]*(?:\s\p{Lu}[\p{L}\-]*)*)$")
 _GENERIC_LEVEL = regex.compile(r"(?<=\s)(?:các|cấp)\s+(?=\p{Ll}+(?:\s\p{Ll}+)?\s+\p{Lu})")
 _MAX_SIBLINGS = 6
@@ -462,7 +467,8 @@ def _level_follows(name: str, pos: int, c: _Compiled) -> bool:
 
 
 def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place_hits: dict[int, Hit],
-              district_hits: dict[int, Hit], spend: Callable[[int], None]) -> list[tuple[int, int, str]]:
+              district_hits: dict[int, Hit], spend: Callable[[int], None],
+              head_hits: dict[int, Hit]) -> list[tuple[int, int, str]]:
     """Bodies that share the head of the name [start, end), which ends with a level word and
     a place, written after it as ", <level> <Place>" or ", <Place>" (a known province or
     district): (start, end, name) of each. "các" before the level word is dropped."""
@@ -502,6 +508,14 @@ def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place
             pos = hit.end
             continue
         hit = place_hits.get(q) or district_hits.get(q)
+        if hit is None and level.lower() in c.small_levels and (run := _LISTED_PLACE.match(text, q)) \
+                and q not in head_hits and not c.title.match(text, q, w) \
+                and not (len(run.group().split()) >= 3 and w in c.surnames):
+            # "Hội LHPN xã Phúc Đồng, Hương Trà, Gia Phố": communes the gazetteer does not list,
+            # each a capitalised name standing as an item of the list
+            out.append((q, run.end(), f"{head_part} {level} {run.group()}"))
+            pos = run.end()
+            continue
         if hit is None or not text[q].isupper() or (hit.end < len(text) and text[hit.end].isalpha()):
             break
         nxt = _TOKEN.match(text, hit.end)
@@ -647,7 +661,7 @@ def find_organizations(doc: Doc) -> list[Span]:
             spans.append(Span("organizations", employer.start, employer.end, "organizations.short_form",
                               {"text": full.value["text"], "gloss": None, "in_title": in_a_persons_title}))
         last_end = end
-        for sibling in _siblings(text, h.start, end, written, c, place_hits, district_hits, spend):
+        for sibling in _siblings(text, h.start, end, written, c, place_hits, district_hits, spend, head_hits):
             # "UBND huyện Yên Phong, thị xã Từ Sơn", "LĐLĐ các tỉnh Hà Giang, Yên Bái": one head
             # shared by the bodies of several places
             spans.append(Span("organizations", sibling[0], sibling[1], "organizations.shared_head",
