@@ -19,7 +19,7 @@ import regex
 
 from ..doc import Doc, Span
 from ..lexicon import Hit, longest
-from ..patterns import PhraseMatcher, alt, anchored, skip_blanks
+from ..patterns import PhraseMatcher, alt, anchored, letter_run, skip_blanks
 from ..rulebook import OrgHead, Rulebook
 
 _TOKEN = anchored(r"[ \t]+(?P<w>\(\p{Lu}[\p{Lu}\p{N}&.\-]*\)|[\p{L}\p{N}][\p{L}\p{N}'&]*(?:[-&.][\p{Lu}\p{N}]+(?!\p{Ll}))*|-(?=\s))")
@@ -466,6 +466,41 @@ def _level_follows(name: str, pos: int, c: _Compiled) -> bool:
     return bool(words) and (words[0].lower() in c.levels or " ".join(words[:2]).lower() in c.levels)
 
 
+_PLURAL_BEFORE = regex.compile(r"(?r)(?<!\p{L})(?:các|những)\s+$", regex.IGNORECASE)
+_LEGAL_FORM = anchored(r"[ \t]+(?:TNHH|CP|MTV|TNHH MTV)(?![\p{L}\p{N}])")
+_LIST_NAME = anchored(r"\p{Lu}[\p{L}\p{N}\-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}\-]*){0,4}"
+                      r"(?=[ \t]*(?:[,.;:)\n]|(?:và|cùng|đã|đều|là|có|nhiều)(?!\p{L})|$))")
+
+
+def _plural_list(text: str, h: Hit, end: int, c: _Compiled, head_hits: dict[int, Hit],
+                 spend: Callable[[int], None]) -> list[tuple[int, int, str]]:
+    """After "các <Head>": the first name [h.start, end) and the names listed after it, each
+    with the head and its legal form ("Công ty TNHH"); [] unless a list follows."""
+    prefix_end = h.end
+    legal = _LEGAL_FORM.match(text, prefix_end)
+    if legal:
+        prefix_end = legal.end()
+    prefix = text[h.start:prefix_end]
+    out = [(h.start, end, text[h.start:end])]
+    pos = end
+    for _ in range(_MAX_SIBLINGS):
+        spend(1)
+        join = _SIBLING_JOIN.match(text, pos)
+        if not join:
+            break
+        q = join.end()
+        if q in head_hits:
+            break  # another body of its own head
+        w = letter_run(text, q)
+        dom = c.domain.match(text, q, w) if w[:1].isupper() else None
+        item = dom if dom and (dom.end() >= len(text) or not text[dom.end()].isalpha()) else _LIST_NAME.match(text, q)
+        if not item or c.title.match(text, q, w):
+            break
+        out.append((q, item.end(), f"{prefix} {text[q:item.end()]}"))
+        pos = item.end()
+    return out if len(out) > 1 else []
+
+
 def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place_hits: dict[int, Hit],
               district_hits: dict[int, Hit], spend: Callable[[int], None],
               head_hits: dict[int, Hit]) -> list[tuple[int, int, str]]:
@@ -632,6 +667,15 @@ def find_organizations(doc: Doc) -> list[Span]:
             continue  # "công đoàn cơ sở": generic
         before = text[max(0, h.start - 40):h.start]
         if c.generic_before.search(before) or c.generic_after.match(text, end) or _COUNT_BEFORE.search(before):
+            if text[h.start].isupper() and end > h.end and _PLURAL_BEFORE.search(before):
+                # "các Sở Nội vụ, Tài chính", "các Công ty TNHH Cơ khí A, Dệt B và Thép C": one
+                # head in the plural before a list of names, a body for each
+                items = _plural_list(text, h, end, c, head_hits, spend)
+                if items:
+                    for s_, e_, name in items:
+                        spans.append(Span("organizations", s_, e_, "organizations.shared_head",
+                                          {"text": name, "gloss": None, "in_title": in_title}))
+                    last_end = items[-1][1]
             continue  # "các công đoàn cơ sở", "26 LĐLĐ cấp huyện", "... và tương đương"
         if _many_levels(text, written, end, c):
             continue  # "LĐLĐ các huyện", "LĐLĐ tỉnh, thành phố": the bodies of many places
