@@ -95,7 +95,7 @@ def extract(content: Content, *, source: dict | None = None, html: bool | None =
     is_html = html if html is not None else (name.lower().endswith(HTML_SUFFIXES) or looks_like_html(text))
     hints: dict[str, Any] = {}
     if is_html:
-        article = html_to_article(text, name, max_depth=options.max_html_depth, max_elements=options.max_html_elements,
+        article = html_to_article(text, name, max_depth=options.max_html_depth, max_elements=options.max_html_elements, rules=rules,
                                   max_attributes=options.max_html_attributes)
         text = _with_page_lines(article, rules)
         hints = {"title": article.title, "published_at": _iso_published(article.published), "authors": article.authors}

@@ -27,6 +27,13 @@ class RuleId(_Strict):
     regex: str | None = None
 
 
+class PageClasses(_Strict):
+    """Words of the class names HTML themes give the article's parts (rules/chrome.yaml)."""
+    title: list[str] = []
+    lead: list[str] = []
+    content: list[str] = []
+
+
 class ChromeRules(_Strict):
     lines: list[RuleId]
     tail_markers: list[RuleId]
@@ -37,6 +44,7 @@ class ChromeRules(_Strict):
     glued_datelines: list[RuleId] = []
     glued_menus: list[RuleId] = []
     glued_tail_markers: list[RuleId] = []
+    page_classes: PageClasses = PageClasses()
 
 
 class DatelineRules(_Strict):

@@ -236,3 +236,84 @@ def test_html_marked_headline_and_summary_beat_a_banner_title():
     assert record.authors == ["Ngọc Diệp"]
     for _, m in record.mentions():
         assert record.text[m.start:m.end] == m.text
+
+
+_TABLE_PORTAL_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Bộ Giáo dục và Đào tạo - Tin tức</title></head>
+<body><table class="layout"><tr><td class="banner" colspan="2">BỘ GIÁO DỤC VÀ ĐÀO TẠO<br><span>MINISTRY OF EDUCATION AND TRAINING</span></td></tr>
+<tr><td class="topmenu" colspan="2">Trang chủ | Giới thiệu | Tin tức | Văn bản | Hỏi đáp</td></tr>
+<tr><td class="leftcol"><div class="box">Giáo dục mầm non<br>Giáo dục phổ thông<br>Giáo dục đại học</div></td>
+<td class="maincol"><div class="path">Tin tức » Địa phương</div><div class="newsdetail">
+<div class="ndtitle">Quảng Trị: Trao 350 suất học bổng cho học sinh vùng lũ</div>
+<div class="nddate">Ngày xuất bản: 04/11/2021 9:10:00 SA</div>
+<div class="ndsapo"><strong>Ngày 3/11, tại thành phố Đông Hà, Sở Giáo dục và Đào tạo tỉnh Quảng Trị phối hợp với Quỹ Khuyến học tỉnh trao 350 suất học bổng cho học sinh có hoàn cảnh khó khăn.</strong></div>
+<div class="ndcontent"><p>Mỗi suất học bổng trị giá 1,5 triệu đồng, dành cho học sinh các huyện Hải Lăng, Triệu Phong và Gio Linh bị thiệt hại nặng trong đợt lũ tháng 10.</p>
+<p>Phát biểu tại buổi lễ, ông Lê Quang Vinh, Giám đốc Sở Giáo dục và Đào tạo, đề nghị các trường tiếp tục rà soát, hỗ trợ sách vở và đồ dùng học tập để học sinh sớm ổn định việc học.</p>
+<p class="author"><b>Thanh Trúc</b></p></div>
+<div class="ndother"><b>Các tin khác:</b><br>» Hà Giang: Khai giảng lớp xóa mù chữ cho 40 học viên (28/10/2021)<br>» Tổng kết năm học ở Cao Bằng (15/06/2021)</div>
+</div></td></tr>
+<tr><td class="footer" colspan="2">Cổng thông tin Bộ Giáo dục và Đào tạo. Địa chỉ: 35 Đại Cồ Việt, Hai Bà Trưng, Hà Nội.</td></tr>
+</table></body></html>"""
+
+
+def test_a_portal_laid_out_as_one_table_is_read_from_its_marked_blocks():
+    """A portal laid out as one table: the main-text extractor returns the banner, menus, the
+    article, the related list and the footer on one line. The theme's marked headline
+    ("ndtitle") and content ("ndcontent") are read instead: the banner is neither the title nor
+    an author, and the related list's dates and the footer's places are not the article's."""
+    record = extract(_TABLE_PORTAL_PAGE)
+    assert record.title == "Quảng Trị: Trao 350 suất học bổng cho học sinh vùng lũ"
+    assert record.authors == ["Thanh Trúc"]
+    assert record.published_at.startswith("2021-11-04")
+    days = sorted(d.value for d in record.dates if d.granularity == "day")
+    assert days == ["2021-11-03", "2021-11-04"], days
+    names = {loc.name for loc in record.locations}
+    assert "Hà Nội" not in names and "Hà Giang" not in names and "Cao Bằng" not in names, names
+    assert "Đông Hà" in names, names
+    for _, m in record.mentions():
+        assert record.text[m.start:m.end] == m.text
+
+
+_BRIEF_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Cổng thông tin điện tử phường An Lạc</title></head>
+<body><div class="header"><div class="ward-name">CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG AN LẠC</div><div class="today">Thứ Bảy, ngày 22/10/2022</div></div>
+<div class="menu">Trang chủ · Giới thiệu · Tin tức · Văn bản · Hỏi đáp</div>
+<div class="content"><div class="col-left"><div class="cat-name">TIN TỨC / Đoàn thể</div>
+<h2 class="title-news">Hội thi nấu ăn của nữ công nhân Khu công nghiệp Tân Tạo</h2>
+<div class="date-news">Ngày đăng: 22/10/2022 15:20 &nbsp;|&nbsp; Lượt xem: 214</div>
+<div class="brief"><b>Sáng 20/10, Công đoàn Khu công nghiệp Tân Tạo tổ chức hội thi nấu ăn chào mừng ngày Phụ nữ Việt Nam cho 18 đội thi của các doanh nghiệp.</b></div>
+<div class="body-news"><p>Mỗi đội có 3 thành viên, chế biến một món mặn, một món canh và một món tráng miệng trong 90 phút với nguyên liệu do ban tổ chức chuẩn bị.</p>
+<p>Kết thúc hội thi, ban tổ chức trao giải nhất cho đội Công ty May Tân Tạo, giải nhì cho đội Công ty Bao bì Sài Gòn và 3 giải khuyến khích.</p>
+<p style="text-align:right"><b>Hữu Tài</b></p></div>
+<div class="tool-news"><a>In trang</a> | <a>Gửi email</a></div>
+<div class="other-news"><b>Tin khác</b><br>- Phường An Lạc ra quân làm sạch kênh (15/10/2022)</div></div></div>
+<div class="footer">Cổng thông tin điện tử phường An Lạc</div></body></html>"""
+
+
+def test_a_bold_lead_in_a_brief_block_is_kept():
+    """A lead set apart as "brief" (and "desc", "abstract", "chapo" ...), its text in bold: the
+    main-text extractor drops on some pages, and with it the event's date. The block is read as
+    the page's lead, put under the headline when the main text lacks it."""
+    from extractor.input.html import html_to_article
+
+    assert html_to_article(_BRIEF_PAGE).lead.startswith("Sáng 20/10, Công đoàn Khu công nghiệp Tân Tạo")
+    record = extract(_BRIEF_PAGE)
+    assert record.title == "Hội thi nấu ăn của nữ công nhân Khu công nghiệp Tân Tạo"
+    assert "2022-10-20" in [d.value for d in record.dates]
+    assert record.text.index("Sáng 20/10") < record.text.index("Mỗi đội")
+
+
+_AUTHOR_TIME_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Chi bộ Công ty Cấp nước Hòa Bình sinh hoạt chuyên đề</title>
+<meta property="article:published_time" content="2020-09-09T10:05:00+07:00"></head>
+<body><div class="detail"><h1 class="detail-title">Chi bộ Công ty Cấp nước Hòa Bình sinh hoạt chuyên đề</h1>
+<div class="detail-author-time"><span class="author">Trần Vũ</span> | Thứ Tư, 09/09/2020 | 10:05</div>
+<div class="detail-content"><p>Ngày 7/9, Chi bộ Công ty Cổ phần Cấp nước Hòa Bình tổ chức sinh hoạt chuyên đề về nâng cao chất lượng đảng viên ở doanh nghiệp, với 26 đảng viên tham dự.</p>
+<p>Các đảng viên thảo luận về trách nhiệm nêu gương trong việc chấp hành nội quy lao động và tiết kiệm chi phí sản xuất.</p></div></div></body></html>"""
+
+
+def test_an_author_and_time_line_is_a_dateline_whose_date_is_listed():
+    """"Author | weekday, date | time" marked as the author's and time line: a dateline, so its
+    date is listed like any dateline's (RECORD.md, Date), and the author read from it."""
+    record = extract(_AUTHOR_TIME_PAGE)
+    assert record.published_at.startswith("2020-09-09")
+    days = sorted(d.value for d in record.dates if d.granularity == "day")
+    assert days == ["2020-09-07", "2020-09-09"], days
+    assert record.authors == ["Trần Vũ"]

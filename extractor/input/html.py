@@ -7,6 +7,7 @@ no main block. The text returned here is what the record's offsets point into.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -40,30 +41,99 @@ class HtmlArticle:
 # counters); a marked line is used only when it reads as a dateline
 _DATE_CLASS = regex.compile(r"date|time|posted|publish|ngay|meta|info", regex.IGNORECASE)
 _AUTHOR_CLASS = regex.compile(r"author|byline|tacgia|tac-gia|writer", regex.IGNORECASE)
-# the lead paragraph: "sapo" (Vietnamese themes: "detail-sapo", "article-sapo"), "lead", "chapeau"
-_LEAD_CLASS = regex.compile(r"(?<![a-z])(?:sapo|lead|chapeau|tomtat|tom-tat|summary)(?![a-z])", regex.IGNORECASE)
-# the headline: "News_Title", "article-title", "title-detail", "tieude"; a widget's heading
-# ("Tin khác") is too short to be taken for it
-_TITLE_CLASS = regex.compile(r"(?<![a-z])(?:title|tieude|tieu-de|headline)(?![a-z])", regex.IGNORECASE)
+# the headline ("News_Title", "article-title", "ndtitle"), the lead paragraph ("detail-sapo",
+# "brief") and the content block ("ndcontent", "detail-content"): the words of their class
+# names are data (rules/chrome.yaml `page_classes`); a widget's heading ("Tin khác") is too
+# short to be taken for the headline
+@lru_cache(maxsize=8)
+def _class_marks(rules) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern | None]:
+    def words(items: list[str]) -> regex.Pattern | None:
+        if not items:
+            return None
+        return regex.compile(r"(?<![a-z])(?:" + "|".join(regex.escape(w) for w in sorted(items, key=len, reverse=True))
+                             + r")(?![a-z])", regex.IGNORECASE)
+
+    c = rules.chrome.page_classes
+    never = regex.compile(r"(?!)")
+    return words(c.title) or never, words(c.lead) or never, words(c.content)
+
+
 _HEADLINE_WORDS = (4, 60)
 
 
-def _marked_lines(html: str) -> tuple[list[str], list[str], str | None, str | None]:
-    """Texts of elements whose class or itemprop says date or author, the first lead and the
-    first marked headline."""
+#: the marked content block replaces the extracted text when it holds less than this share of
+#: its words (the extracted text holds the headline, lead and byline besides the content)
+_CONTENT_SHARE = 0.6
+#: a marked content block shorter than this (words) is a teaser, not the article
+_CONTENT_MIN_WORDS = 40
+_BLOCK_TAGS = frozenset("p div li tr td th h1 h2 h3 h4 h5 h6 table ul ol dl dt dd blockquote section article "
+                        "header footer figure figcaption pre br hr".split())
+_NO_TEXT_TAGS = frozenset(("script", "style", "noscript", "template"))
+
+
+def _block_text(node) -> str:
+    """The text of an element, one line per block (paragraph, list item, cell, <br>), inline
+    elements kept inside their line; one pass over its nodes."""
+    parts: list[str] = []
+    last_parent = None
+    for child in node.traverse(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            parent = child.parent
+            if parent is not None and parent.tag in _NO_TEXT_TAGS:
+                continue  # a script's code or a style sheet is no text of the article
+            # text straight inside a block after another block ("<div><p>a</p>tail</div>")
+            # starts a line of its own
+            if parent is not None and parent.tag in _BLOCK_TAGS and parent.mem_id != last_parent:
+                parts.append("\n")
+                last_parent = parent.mem_id
+            parts.append(child.text_content)
+        elif tag in _BLOCK_TAGS:
+            parts.append("\n")
+            last_parent = None
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _prefer_content(content: str, body: str) -> bool:
+    """Whether the theme's marked content block is a better text than the extractor's: the
+    extractor lost the paragraphs (the block's first one does not open a line of its text: a
+    page laid out as one table puts the banner, menus, article, related list and footer on
+    one line), or took much more than the block."""
+    opening = content.split("\n", 1)[0][:60]
+    at = body.find(opening)
+    if at < 0:
+        return False  # another text: the block marked is not the article the extractor found
+    if at > 0 and body[at - 1] != "\n":
+        return True
+    return len(content.split()) < _CONTENT_SHARE * len(body.split())
+
+
+def _marked_lines(html: str, rules) -> tuple[list[str], list[str], str | None, str | None, str | None]:
+    """Texts of elements whose class or itemprop says date or author, the first lead, the
+    first marked headline and the first marked content block (one line per paragraph)."""
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+    title_class, lead_class, content_class = _class_marks(rules)
     tree = HTMLParser(html)
-    dates, bylines, lead, headline = [], [], None, None
+    dates, bylines, lead, headline, content = [], [], None, None, None
+    tries = 0
     for node in tree.css("[class], [itemprop]"):
         if node.tag in ("html", "body", "meta", "script", "style"):
             continue
         marks = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("itemprop"))))
+        if content is None and tries < 3 and content_class is not None and content_class.search(marks):
+            # three tries at most: nested marked blocks would each be read through otherwise
+            tries += 1
+            block = _block_text(node)
+            if len(block.split()) >= _CONTENT_MIN_WORDS:
+                content = block
+                continue
         text = node.text(separator=" ", strip=True)
-        if lead is None and text and len(text) >= 40 and _LEAD_CLASS.search(marks):
+        if lead is None and text and len(text) >= 40 and lead_class.search(marks):
             lead = text
             continue
-        if headline is None and text and len(text) <= 300 and _TITLE_CLASS.search(marks) \
+        if headline is None and text and len(text) <= 300 and title_class.search(marks) \
                 and _HEADLINE_WORDS[0] <= len(text.split()) <= _HEADLINE_WORDS[1]:
             headline = text
             continue
@@ -71,9 +141,10 @@ def _marked_lines(html: str) -> tuple[list[str], list[str], str | None, str | No
             continue
         if _AUTHOR_CLASS.search(marks):
             bylines.append(text)
-        elif _DATE_CLASS.search(marks):
+        if _DATE_CLASS.search(marks):
+            # "detail-author-time": the author and the dateline on one marked line
             dates.append(text)
-    return dates, bylines, lead, headline
+    return dates, bylines, lead, headline, content
 
 
 # <meta> tags are read tag by tag, attribute by attribute: one pattern spanning a tag's
@@ -180,7 +251,7 @@ def check_html_size(html: str, max_depth: int, max_elements: int, name: str = "<
 
 
 def html_to_article(html: str, name: str = "<html>", *, max_depth: int = 512, max_elements: int = 50_000,
-                    max_attributes: int = 200) -> HtmlArticle:
+                    max_attributes: int = 200, rules=None) -> HtmlArticle:
     """Main text and metadata of a saved page; raises UnparseableHtml when there is no text,
     HtmlTooComplex when the page is nested too deep or holds too many elements or attributes."""
     check_html_size(html, max_depth, max_elements, name, max_attributes)
@@ -226,11 +297,18 @@ def html_to_article(html: str, name: str = "<html>", *, max_depth: int = 512, ma
     meta_author = _meta_content(html, ("name", "property"), _AUTHOR_NAMES)
     if meta_author:  # the page's own author field, as written (trafilatura rewrites initials)
         authors = [meta_author.strip()]
+    if rules is None:
+        from ..rulebook import load_rules
+
+        rules = load_rules()
     try:
-        date_lines, byline_lines, lead, headline = _marked_lines(html)
+        date_lines, byline_lines, lead, headline, content = _marked_lines(html, rules)
     except Exception:  # noqa: BLE001 - marked lines are a hint; the text stands without them
-        date_lines, byline_lines, lead, headline = [], [], None, None
-    if headline and (not title or (title.isupper() and title != headline)):
+        date_lines, byline_lines, lead, headline, content = [], [], None, None, None
+    marked = False
+    if content and _prefer_content(content, body):
+        body, marked = content, True
+    if headline and (not title or marked or (title.isupper() and title != headline)):
         # a title in capitals from <title> or og:title is the site's banner ("CÔNG ĐOÀN
         # NGÀNH ..."); the element the theme marks as the headline is the article's
         title = headline

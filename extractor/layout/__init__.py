@@ -60,13 +60,20 @@ def find_layout(doc: Doc) -> Layout:
         layout.dateline_date = Span("dates", ln.start + ds, ln.start + de, found.rule,
                                     {"value": found.date, "granularity": "day"})
         layout.authors.extend(found.authors)
+    header_bylines: set[int] = set()
     if in_header:
         for back in range(dateline_pos - 1, max(-1, dateline_pos - 4), -1):
             cand = content[back]
             if is_section_label(cand.text, rules):
                 break  # above a section label stand the site's banner and menus, not the headline
             if back not in datelines and headline(cand) and not parse_byline(cand.text, rules, closing=False):
-                title_pos = back
+                if _byline_under_headline(content, back, datelines, rules, headline):
+                    # "Thùy Dung - Hội LHPN huyện X" or a bare name between the headline and the
+                    # dateline: a byline, and the headline stands right above it
+                    header_bylines.add(back)
+                    title_pos = back - 1
+                else:
+                    title_pos = back
                 break
         if title_pos is None and dateline_pos + 1 < len(content) and headline_like(content[dateline_pos + 1], rules):
             title_pos = dateline_pos + 1
@@ -94,8 +101,9 @@ def find_layout(doc: Doc) -> Layout:
     start_pos = 1 + max([p for p in (dateline_pos if in_header else None, title_pos) if p is not None], default=-1)
     # a byline standing between headline and dateline ("MINH AN |")
     if in_header and title_pos is not None and title_pos < dateline_pos:
-        for between in content[title_pos + 1:dateline_pos]:
-            names = parse_byline(between.text, rules, closing=False)
+        for pos in range(title_pos + 1, dateline_pos):
+            between = content[pos]
+            names = parse_byline(between.text, rules, closing=pos in header_bylines)
             if names:
                 layout.bylines.append(between)
                 layout.authors.extend(names)
@@ -155,6 +163,23 @@ def _unglue_headline(lines: list[Line], rules) -> list[Line]:
                 later.index += len(split) - 1
             return [*lines[:pos], *split, *rest]
     return lines
+
+
+def _byline_under_headline(content: list[Line], pos: int, datelines: dict[int, Dateline], rules, headline) -> bool:
+    """The line at `pos`, right above the dateline, is a byline with the headline above it: it
+    reads as a closing byline (a bare name, "name - unit"), and the line above is a headline
+    that is no byline itself and is longer. A short headline in capitalised words has no headline-like line
+    above it (a banner, a section label or the page's top), so it stays the title."""
+    if pos < 1 or (pos - 1) in datelines:
+        return False
+    ln, above = content[pos], content[pos - 1]
+    # a byline is shorter than the headline it signs and holds no colon ("Bà Rịa - Vũng Tàu:
+    # Phát động ..." is a headline, its place read as a name before a dash)
+    if ":" in ln.text or ln.words >= above.words:
+        return False
+    if is_section_label(above.text, rules) or not headline(above):
+        return False
+    return bool(parse_byline(ln.text, rules, closing=True)) and not parse_byline(above.text, rules, closing=True)
 
 
 def _caps_headline(content: list[Line], pos: int, datelines: dict[int, Dateline], rules) -> bool:
