@@ -88,8 +88,10 @@ STEPS: tuple[Step, ...] = (
     Step("people", people_step, ("norm", "body", "hits", "spans.organizations", "spans.locations"), ("spans.people",)),
     Step("dates", dates_step, ("content",), ("spans.dates",)),  # a headline may date its event
     Step("documents", documents_step, ("norm", "content", "hits"), ("spans.documents",)),
-    # givers are snapped to the organisation mention they start with
-    Step("awards", awards_step, ("norm", "lower", "content", "layout", "hits", "spans.organizations"), ("spans.awards",)),
+    # givers are snapped to the organisation mention they start with; a caption's giver is
+    # compared with the body's in full, completed with the article's place
+    Step("awards", awards_step, ("norm", "lower", "content", "layout", "hits", "spans.organizations", "context.place"),
+         ("spans.awards",)),
 )
 
 

@@ -154,6 +154,7 @@ class AwardGrammar(_Strict):
     certificate_passive: list[str] = []
     held: list[str] = []
     same_decision: list[str] = []
+    caption_credit: list[str] = []   # regexes: a photo credit that marks a line as a caption
 
 
 class AwardRules(_Strict):
@@ -162,6 +163,8 @@ class AwardRules(_Strict):
     grades: list[str]
     individuals: list[str]
     collectives: list[str]
+    # recipients that are neither ("10 dự án"): the count is the total, both parts null
+    other_recipients: list[str] = []
     undivided: list[str]
     verbs: list[str]
     giver_verbs: list[str]

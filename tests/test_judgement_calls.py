@@ -89,3 +89,27 @@ def test_a_headline_summing_up_the_body_adds_no_entry():
             "Chiều 21/8, Liên đoàn Lao động tỉnh Tây Ninh tổ chức sơ kết.\n"
             "Dịp này, Liên đoàn Lao động tỉnh tặng Bằng khen cho 12 tập thể và 18 cá nhân.\n")
     assert _awards(text) == [("bang_khen", 12, 18, 30)]
+
+
+def test_a_caption_restating_part_of_a_body_conferral_adds_no_entry():
+    text = ("Công đoàn ngành Xây dựng tổng kết năm 2022\n"
+            "Sáng 9/1, Công đoàn ngành Xây dựng tỉnh Long An tổ chức hội nghị tổng kết công tác năm 2022.\n"
+            "Lãnh đạo Công đoàn ngành trao Bằng khen cho 6 tập thể.\n"
+            "Tại hội nghị, Công đoàn ngành Xây dựng tỉnh đã trao Bằng khen cho 6 tập thể và 11 cá nhân "
+            "có thành tích xuất sắc. Hội nghị cũng phát động thi đua năm 2023.\n")
+    assert _awards(text) == [("bang_khen", 6, 11, 17)]
+    credited = text.replace("trao Bằng khen cho 6 tập thể.\n", "trao Bằng khen cho 6 tập thể. Ảnh: HOÀNG LAM\n")
+    assert _awards(credited) == [("bang_khen", 6, 11, 17)]
+
+
+def test_a_short_line_telling_another_giver_conferral_is_an_entry():
+    text = ("Công đoàn ngành Xây dựng tổng kết năm 2022\n"
+            "Sáng 9/1, Công đoàn ngành Xây dựng tỉnh Long An tổ chức hội nghị tổng kết công tác năm 2022.\n"
+            "UBND tỉnh tặng Bằng khen cho 6 tập thể.\n"
+            "Tại hội nghị, Công đoàn ngành Xây dựng tỉnh đã trao Bằng khen cho 6 tập thể và 11 cá nhân "
+            "có thành tích xuất sắc. Hội nghị cũng phát động thi đua năm 2023.\n")
+    assert sorted(_awards(text), key=str) == sorted([("bang_khen", 6, 11, 17), ("bang_khen", 6, None, 6)], key=str)
+
+
+def test_a_history_received_from_a_named_giver_is_no_conferral():
+    assert _awards("Từ năm 2018 đến nay, huyện đã được Bộ Tài chính tặng 3 Bằng khen về công tác thuế.") == []

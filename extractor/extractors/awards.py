@@ -21,6 +21,7 @@ from ..doc import Doc, Span
 from ..numbers import number_pattern, parse_count
 from ..lexicon import Hit, Lexicon, longest
 from ..patterns import SpanIndex, alt, anchored, word_alt
+from ..resolve.names import expand_name
 from ..rulebook import AwardKind, Rulebook
 
 _NON_BLANK = regex.compile(r"\S")
@@ -59,6 +60,7 @@ class _Compiled:
     lead: regex.Pattern
     person: regex.Pattern
     collectives: frozenset[str]
+    other_recipients: frozenset[str]  # "dự án": counted recipients, neither collective nor individual
     count_last_words: frozenset[str]  # the words a count or vague quantity can end with
     list_split: regex.Pattern       # between bodies named together
     subset: regex.Pattern           # "trong đó", "riêng"
@@ -84,6 +86,8 @@ class _Compiled:
     certificate_passive: regex.Pattern  # "<N> Bằng khen [của <giver>] đã được trao"
     same_decision: regex.Pattern    # "theo Quyết định này": the decision of the conferral before
     held_before: regex.Pattern      # "đã có | 25 Bằng khen được trao": a count held, a history
+    caption_credit: regex.Pattern   # "Ảnh: THU HÀ": the line is a photo caption
+    passive_giver_before: regex.Pattern  # "đã được Bộ X tặng | 4 Bằng khen": a count received, a history
 
 
 def _last_word(text: str) -> str:
@@ -143,6 +147,7 @@ def _compiled(rules: Rulebook) -> _Compiled:
         # ("(28/7/1929 - 28/7/2024), Tổng LĐLĐ ... biểu dương")
         person=regex.compile(word_alt(a.person_marks) + r"|(?<!\d)\s-\s(?!\d)", regex.IGNORECASE),
         collectives=frozenset(x.lower() for x in a.collectives),
+        other_recipients=frozenset(x.lower() for x in a.other_recipients),
         count_last_words=frozenset(w.split()[-1].lower() for w in [*n.units, *n.tens, *n.multipliers, *n.vague]),
         list_split=regex.compile(rf"\s*,\s*|\s+{joiners}\s+", regex.IGNORECASE),
         subset=regex.compile(rf"(?<!\p{{L}}){alt(g.subset)}(?!\p{{L}})", regex.IGNORECASE),
@@ -172,6 +177,12 @@ def _compiled(rules: Rulebook) -> _Compiled:
             regex.IGNORECASE),
         same_decision=regex.compile(rf"(?<!\p{{L}}){alt(g.same_decision) if g.same_decision else '(?!)'}(?!\p{{L}})", regex.IGNORECASE),
         held_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(g.held) if g.held else '(?!)'}\s+$", regex.IGNORECASE),
+        caption_credit=regex.compile("|".join(f"(?:{p})" for p in g.caption_credit) or r"(?!)", regex.IGNORECASE),
+        # searched backwards from the count over a bounded stretch: a passive with its giver
+        # ("được <Giver> tặng"), the giver a capitalised phrase of a few words
+        passive_giver_before=regex.compile(
+            rf"(?r)(?<!\p{{L}}){alt(g.passive)}\s+\p{{Lu}}[^\n,;:()\"]{{0,100}}?\s+{alt(g.certificate_verbs)}(?:\s+{adverbs})*\s+$",
+            regex.IGNORECASE),
         again=regex.compile(rf"(?<!\p{{L}}){alt(g.again)}\s+(?:đã\s+)?{alt(g.passive)}\s+{verbs}(?!\p{{L}})", regex.IGNORECASE),
     )
 
@@ -181,7 +192,7 @@ def _recipient_lexicon(rules: Rulebook) -> Lexicon:
     """Recipient nouns ("cá nhân", "đoàn viên", "tập thể") are among the commonest words of the
     genre but matter only in clauses naming an award, so only those clauses are scanned."""
     a = rules.awards
-    return Lexicon({"awards.recipient": [*a.individuals, *a.collectives]})
+    return Lexicon({"awards.recipient": [*a.individuals, *a.collectives, *a.other_recipients]})
 
 
 @dataclass
@@ -264,7 +275,7 @@ def _counts_in(text: str, nouns: list[Hit], clause_start: int, rules: Rulebook, 
         approximate = bool(vague or m.group("bound"))
         n = parse_count(m.group("num"), rules) if m else None
         col = ind = None
-        if not und and n is not None:
+        if not und and n is not None and h.phrase not in c.other_recipients:
             if h.phrase in c.collectives:
                 col = n
             else:
@@ -302,17 +313,29 @@ def _chain(awards: list[_Award], first: int, text: str, step: int, c: _Compiled)
     return run
 
 
-def _clean(raw: str | None, c: _Compiled, names: "_Names | None" = None, at: int = 0) -> str | None:
+def _clean(raw: str | None, c: _Compiled, names: "_Names | None" = None, at: int = 0,
+           start: int | None = None) -> str | None:
+    """The giver phrase `raw` (found at `start` in the text, where known) without leading
+    adverbials and trailing adverbs, or None where it names no giver."""
     if not raw:
         return None
-    g = c.lead.sub("", raw.strip()).strip(" ,")
+    stripped = raw.strip()
+    lead = c.lead.match(stripped)
+    g = stripped[lead.end() if lead else 0:]
+    g_start = None if start is None else start + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0) \
+        + (len(g) - len(g.lstrip(" ,")))
+    g = g.strip(" ,")
     g = c.trailing_adverbs.sub("", g)
+    marks = list(c.person.finditer(g)) if c.person.search(g) else []
     if names is not None:
         g = names.referred(g, at)
     if not g or not (g[0].isupper()) or len(g.split()) > 16 or g in c.not_givers:
         return None
-    if c.person.search(g) and not (names is not None and names.is_org(g)):
-        return None  # "ông A - Chủ tịch ...", but not "Công đoàn Than - Khoáng sản Việt Nam"
+    if marks and not (names is not None and (names.is_org(g) or (
+            g_start is not None and all(names.inside(g_start + p.start()) for p in marks)))):
+        # "ông A - Chủ tịch ...", but a dash inside a body's name is no person mark, named alone
+        # or after a position ("Bộ trưởng Bộ Văn hóa - Thể thao và Du lịch")
+        return None
     return g if names is None else names.full(g, at)
 
 
@@ -373,6 +396,11 @@ class _Names:
         """The giver is an organisation's name as the article writes it."""
         return giver in self._written
 
+    def around(self, pos: int) -> tuple[int, int] | None:
+        """The span of the organisation's name `pos` lies inside, if any."""
+        i = bisect_right(self._starts, pos) - 1
+        return (self._starts[i], self._ends[i]) if i >= 0 and self._ends[i] > pos else None
+
     def inside(self, pos: int) -> bool:
         """`pos` lies inside an organisation's name ("Than - Khoáng sản")."""
         i = bisect_right(self._starts, pos) - 1
@@ -396,9 +424,16 @@ class _Names:
         return giver if full is None else giver[:m.start()] + full + giver[m.end():]
 
 
-def _first_named(raw: str, c: _Compiled) -> str:
-    """"Trung ương Đoàn ..., Trung ương Hội ...": of bodies named together, the first."""
-    return c.list_split.split(raw, maxsplit=1)[0]
+def _first_named(raw: str, c: _Compiled, names: "_Names | None" = None, start: int | None = None) -> str:
+    """"Trung ương Đoàn ..., Trung ương Hội ...": of bodies named together, the first; a "và"
+    inside a body's name ("Bộ Giáo dục và Đào tạo", at `start` in the text) parts none."""
+    for sep in c.list_split.finditer(raw):
+        if names is not None and start is not None:
+            around = names.around(start + sep.start())
+            if around is not None and around == names.around(start + sep.end() - 1):
+                continue
+        return raw[:sep.start()]
+    return raw
 
 
 # ------------------------------------------------------------------ the clause grammar
@@ -509,6 +544,8 @@ def _certificate_counts(text: str, clause: Clause, awards: list[_Award], rules: 
             p.end = end
             continue
         # the verb and its adverbs end right at the count: a bounded stretch, not the clause
+        if c.passive_giver_before.search(text, max(clause.start, m.start() - 140), m.start()):
+            continue  # "Tỉnh đã được Bộ X tặng 4 Bằng khen": received over the years, a history
         if not c.active_verb_before.search(text, max(clause.start, m.start() - _VERB_REACH), m.start()) \
                 and not (c.certificate_passive.match(text, a.end, clause.end)
                          and not c.held_before.search(text, max(clause.start, m.start() - 12), m.start())):
@@ -668,14 +705,14 @@ class _Cues:
 def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compiled, heads: set[int],
            orgs: dict[int, int], cues: _Cues, names: _Names | None = None) -> tuple[str | None, str]:
     """(giver, the source that gave it) for one award of a conferral, from its own sentence."""
-    def _clean_giver(raw: str | None, c: _Compiled) -> str | None:
-        return _clean(raw, c, names, award.start)
+    def _clean_giver(raw: str | None, c: _Compiled, start: int | None = None) -> str | None:
+        return _clean(raw, c, names, award.start, start)
     m = c.giver_after.match(text, award.end)
     if m:
-        return _clean_giver(_snap(text, m, orgs, c), c), "after_of"
+        return _clean_giver(_snap(text, m, orgs, c, names), c, m.start("giver")), "after_of"
     m = c.giver_by.match(text, award.end)
     if m:  # "nhận Giấy khen do Công đoàn ngành Y tế tỉnh trao tặng"
-        return _clean_giver(_snap(text, m, orgs, c), c), "after_by"
+        return _clean_giver(_snap(text, m, orgs, c, names), c, m.start("giver")), "after_by"
     ss = clause.sentence[0]
     lead_end = min(award.start, conf.count.start)  # where the conferral begins
     if not conf.giver_first:
@@ -684,13 +721,13 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
         until = award.end if award.kind == "khen_thuong" else award.start
         m = c.giver_passive.search(text, max(conf.count.end, award.start - _GIVER_REACH), until)
         if m:
-            return _clean_giver(_first_named(_snap(text, m, orgs, c), c), c), "passive"
+            return _clean_giver(_first_named(_snap(text, m, orgs, c, names), c, names, m.start("giver")), c, m.start("giver")), "passive"
     m = None
     lo = max(ss, award.start - _GIVER_REACH)
     for m in c.delegation.finditer(text, lo, award.start) if cues.any("delegation", lo, award.start) else ():
         pass
     if m:
-        return _clean_giver(_snap(text, m, orgs, c), c), "delegation"
+        return _clean_giver(_snap(text, m, orgs, c, names), c, m.start("giver")), "delegation"
     if conf.giver_first:
         kind = "khen_thuong" if conf.shape == "awards.commendation" else award.kind
         subject = _subject(text, clause.start, lead_end, kind, c, heads, orgs, names)
@@ -705,15 +742,19 @@ def _giver(text: str, clause: Clause, conf: Conferral, award: _Award, c: _Compil
     for m in c.decision.finditer(text, lo, lead_end) if cues.any("decision", lo, lead_end) else ():
         pass
     if m:
-        return _clean_giver(_snap(text, m, orgs, c), c), "decision"
+        return _clean_giver(_snap(text, m, orgs, c, names), c, m.start("giver")), "decision"
     return None, "none"
 
 
-def _snap(text: str, m: regex.Match, orgs: dict[int, int], c: _Compiled) -> str:
-    """The giver phrase, run on to the end of the organisation named where it starts (a giver
-    phrase stops at "và", which "Bộ Giáo dục và Đào tạo" holds)."""
+def _snap(text: str, m: regex.Match, orgs: dict[int, int], c: _Compiled, names: "_Names | None" = None) -> str:
+    """The giver phrase, run on to the end of the organisation named where it starts, or named
+    inside it after a position (a giver phrase stops at "và", which "Bộ Giáo dục và Đào tạo"
+    holds: "Bộ trưởng Bộ Giáo dục và Đào tạo")."""
     start, end = m.span("giver")
     org_end = orgs.get(start)
+    if org_end is None and names is not None:
+        around = names.around(end)
+        org_end = around[1] if around is not None and around[0] > start else None
     if org_end is None or org_end <= end or c.verb.search(text, end, org_end):
         return m.group("giver")
     return text[start:org_end]
@@ -754,6 +795,9 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
         head_end = event.start()  # "<giver> tổ chức lễ tuyên dương": the giver ends before it
     parts, pos = [], head_start
     for sep in c.subject_split.finditer(text, head_start, head_end):
+        if names is not None and names.around(sep.start()) is not None \
+                and names.around(sep.start()) == names.around(sep.end() - 1):
+            continue  # "và" inside a body's name ("Sở Giáo dục và Đào tạo") joins no two bodies
         parts.append((pos, sep.start()))
         pos = sep.end()
     parts.append((pos, head_end))
@@ -761,7 +805,7 @@ def _subject(text: str, clause_start: int, end: int, kind: str, c: _Compiled, he
     # walk back over bodies named together: each part must start at an organisation head
     while first > 0 and _is_body(text, parts[first - 1], orgs) and _starts_at_head(text, parts[first], heads):
         first -= 1
-    return _clean(text[parts[first][0]:parts[first][1]], c, names, end)
+    return _clean(text[parts[first][0]:parts[first][1]], c, names, end, parts[first][0])
 
 
 def _shared_subject(text: str, ss: int, clause_start: int, end: int, c: _Compiled, heads: set[int],
@@ -953,7 +997,8 @@ def find_awards(doc: Doc) -> list[Span]:
                         "recipients": cnt.recipients, "approximate": cnt.approximate,
                     }))
     title = doc.layout.title if doc.layout else None
-    spans = _without_restatements(_without_headline_restatements(spans, title))
+    spans = _without_restatements(_without_caption_restatements(
+        _without_headline_restatements(spans, title), text, c, rules, doc.context.get("place")))
     for sp in spans:
         if title is not None and title.start <= sp.start < title.end and sp.value["giver_text"] is None:
             # "28 cá nhân nhận Kỷ niệm chương ..." over a body that says who gave it, uncounted
@@ -1007,6 +1052,68 @@ def _without_headline_restatements(spans: list[Span], title) -> list[Span]:
     # "khen thưởng N tập thể, cá nhân" sums up whatever the body tells
     return [sp for sp in spans if sp not in in_title or not (
         sp.value["award_kind"] in body_kinds or (sp.value["award_kind"] == "khen_thuong" and body))]
+
+
+# A caption is a short line of one sentence between paragraphs, or a line with a photo credit;
+# its bounds are looked for no further than this from the entry, so a long line costs nothing.
+_CAPTION_LENGTH = 220
+_CAPTION_CREDITED = 400
+_ONE_SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d\"'(])")
+
+
+def _caption_line(text: str, sp: Span, c: _Compiled) -> bool:
+    """The entry stands in a photo caption: a short one-sentence line, or a line with a photo
+    credit ("Lãnh đạo tỉnh trao Bằng khen cho 6 tập thể. Ảnh: THU HÀ")."""
+    if sp.end - sp.start > _CAPTION_CREDITED:
+        return False  # a caption is short: an entry this long is read no further
+    lo = max(0, sp.start - _CAPTION_CREDITED)
+    line_start = text.rfind("\n", lo, sp.start) + 1
+    if line_start == 0 and lo > 0:
+        return False
+    line_end = text.find("\n", sp.end, sp.end + _CAPTION_CREDITED)
+    if line_end < 0:
+        if sp.end + _CAPTION_CREDITED < len(text):
+            return False
+        line_end = len(text)
+    if line_end - line_start > 2 * _CAPTION_CREDITED:
+        return False
+    line = text[line_start:line_end].strip()
+    if c.caption_credit.search(line):
+        return True
+    return len(line) <= _CAPTION_LENGTH and not _ONE_SENTENCE_END.search(line)
+
+
+def _without_caption_restatements(spans: list[Span], text: str, c: _Compiled, rules: Rulebook, place) -> list[Span]:
+    """A caption restating a conferral the body tells adds no entry (RECORD.md, Award): its
+    kind is the body's and its counts are the body's or a part of them ("trao Bằng khen cho 5
+    tập thể" under "... cho 5 tập thể và 3 cá nhân"), its giver unnamed or the body's."""
+    if len(spans) < 2:
+        return spans
+    captions = {id(sp) for sp in spans if _caption_line(text, sp, c)}
+    if not captions:
+        return spans
+    def giver(sp: Span) -> str | None:
+        g = sp.value["giver_text"]
+        return expand_name(g, rules, place).casefold() if g else None
+
+    body: dict[str, list[Span]] = {}
+    for sp in spans:
+        if id(sp) not in captions:
+            body.setdefault(sp.value["award_kind"], []).append(sp)
+
+    def restates(cap: Span, told: Span) -> bool:
+        a, b = cap.value, told.value
+        if a["recipients"] is None or b["recipients"] is None or a["recipients"] > b["recipients"]:
+            return False
+        if a["collectives"] is None and a["individuals"] is None:
+            same = a["recipients"] == b["recipients"]
+        else:
+            same = all(a[k] is None or a[k] == b[k] for k in ("collectives", "individuals"))
+        return same and (cap.value["giver_text"] is None or giver(cap) == giver(told))
+
+    # each caption is compared with the body entries of its kind only, a few per article
+    return [sp for sp in spans if id(sp) not in captions
+            or not any(restates(sp, told) for told in body.get(sp.value["award_kind"], [])[:32])]
 
 
 def _without_restatements(spans: list[Span]) -> list[Span]:
