@@ -155,11 +155,6 @@ def _surname_at(text: str, m: regex.Match, c: _Compiled) -> bool:
     return bool(nxt) and f"{w} {nxt.group('w')}" in c.surnames
 
 
-def _capitals(word: str) -> bool:
-    """A word in capitals ("TRAO"), not an initial or a capitalised word."""
-    return len(word) > 1 and word.isupper()
-
-
 def _free_words(text: str, m: regex.Match, c: _Compiled, head_hits: dict[int, Hit]) -> int | None:
     """End of up to three lower-case words from `m` that a company's name goes on with, when a
     capitalised word follows them ("Công ty Mỏ | tuyển đồng | Sin Quyền", "Công ty TNHH Chế
@@ -206,7 +201,7 @@ def _extend(text: str, pos: int, c: _Compiled, place_hits: dict[int, Hit], head_
         w = m.group("w")
         ws = m.start("w")
         after_number, was_after_number = False, after_number
-        if _capitals(w) and c.ends_before.match(text, ws, w) and ws not in head_hits:
+        if w.isupper() and len(w) > 1 and c.ends_before.match(text, ws, w) and ws not in head_hits:
             break  # "LĐLĐ TỈNH BẾN TRE | TRAO 200 SUẤT QUÀ": a headline in capitals goes on
         if not after_level and w[0].isupper():
             dom = c.domain.match(text, ws, w)
@@ -426,8 +421,8 @@ def _many_levels(text: str, written: str, end: int, c: _Compiled) -> bool:
     """A name ending in a bare level word that stands for many places: after "các" or "cấp"
     ("LĐLĐ các huyện", "LĐLĐ cấp huyện"), or followed by another level word ("LĐLĐ tỉnh,
     thành phố", "LĐLĐ quận, huyện")."""
-    tail = written[-12:].lower().split()
-    if not tail or (tail[-1] not in c.levels and " ".join(tail[-2:]) not in c.levels):
+    cut = written.rfind(" ")
+    if cut < 0 or (written[cut + 1:].lower() not in c.levels and written[written.rfind(" ", 0, cut) + 1:].lower() not in c.levels):
         return False  # the common case, by a cheap test: the name does not end in a level word
     last = _LAST_WORDS.search(written)
     if not last:
