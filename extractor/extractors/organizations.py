@@ -467,6 +467,21 @@ _LIST_NAME = anchored(r"\p{Lu}[\p{L}\p{N}\-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}\-]*){0,4
                       r"(?=[ \t]*(?:[,.;:)\n]|(?:và|cùng|đã|đều|là|có|nhiều)(?!\p{L})|$))")
 
 
+def _listed(text: str, pos: int, spend: Callable[[int], None],
+            read: Callable[[int], tuple[int, int, str] | None]) -> list[tuple[int, int, str]]:
+    """The items of a list going on at `pos` (", X", " và Y"), each read at its start by `read`
+    as (start, end, name), up to the first it refuses or _MAX_SIBLINGS of them."""
+    out: list[tuple[int, int, str]] = []
+    for _ in range(_MAX_SIBLINGS):
+        spend(1)
+        join = _SIBLING_JOIN.match(text, pos)
+        if not join or (item := read(join.end())) is None:
+            break
+        out.append(item)
+        pos = item[1]
+    return out
+
+
 def _plural_list(text: str, h: Hit, end: int, c: _Compiled, head_hits: dict[int, Hit],
                  spend: Callable[[int], None]) -> list[tuple[int, int, str]]:
     """After "các <Head>": the first name [h.start, end) and the names listed after it, each
@@ -476,24 +491,19 @@ def _plural_list(text: str, h: Hit, end: int, c: _Compiled, head_hits: dict[int,
     if legal:
         prefix_end = legal.end()
     prefix = text[h.start:prefix_end]
-    out = [(h.start, end, text[h.start:end])]
-    pos = end
-    for _ in range(_MAX_SIBLINGS):
-        spend(1)
-        join = _SIBLING_JOIN.match(text, pos)
-        if not join:
-            break
-        q = join.end()
+
+    def read(q: int) -> tuple[int, int, str] | None:
         if q in head_hits:
-            break  # another body of its own head
+            return None  # another body of its own head
         w = letter_run(text, q)
         dom = c.domain.match(text, q, w) if w[:1].isupper() else None
         item = dom if dom and (dom.end() >= len(text) or not text[dom.end()].isalpha()) else _LIST_NAME.match(text, q)
         if not item or c.title.match(text, q, w):
-            break
-        out.append((q, item.end(), f"{prefix} {text[q:item.end()]}"))
-        pos = item.end()
-    return out if len(out) > 1 else []
+            return None
+        return q, item.end(), f"{prefix} {text[q:item.end()]}"
+
+    items = _listed(text, end, spend, read)
+    return [(h.start, end, text[h.start:end]), *items] if items else []
 
 
 def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place_hits: dict[int, Hit],
@@ -517,14 +527,8 @@ def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place
     head_part = written[:level_at].rstrip()
     if head_part.lower().endswith((" các", " cấp")):
         head_part = head_part[:-4]
-    out: list[tuple[int, int, str]] = []
-    pos = end
-    for _ in range(_MAX_SIBLINGS):
-        spend(1)
-        join = _SIBLING_JOIN.match(text, pos)
-        if not join:
-            break
-        q = join.end()
+
+    def read(q: int) -> tuple[int, int, str] | None:
         tok = _TOKEN.match(text, q - 1) if q else None
         w = tok.group("w") if tok and tok.start("w") == q else ""
         two = c.two_word_levels.match(text, q, w) if w else None
@@ -533,27 +537,23 @@ def _siblings(text: str, start: int, end: int, written: str, c: _Compiled, place
             p = skip_blanks(text, lv_end)
             hit = place_hits.get(p) or district_hits.get(p)
             if hit is None or not text[p].isupper():
-                break
-            out.append((q, hit.end, f"{head_part} {text[q:lv_end]} {text[p:hit.end]}"))
-            pos = hit.end
-            continue
+                return None
+            return q, hit.end, f"{head_part} {text[q:lv_end]} {text[p:hit.end]}"
         hit = place_hits.get(q) or district_hits.get(q)
         if hit is None and level.lower() in c.small_levels and (run := _LISTED_PLACE.match(text, q)) \
                 and q not in head_hits and not c.title.match(text, q, w) \
                 and not (len(run.group().split()) >= 3 and w in c.surnames):
             # "Hội LHPN xã Phúc Đồng, Hương Trà, Gia Phố": communes the gazetteer does not list,
             # each a capitalised name standing as an item of the list
-            out.append((q, run.end(), f"{head_part} {level} {run.group()}"))
-            pos = run.end()
-            continue
+            return q, run.end(), f"{head_part} {level} {run.group()}"
         if hit is None or not text[q].isupper() or (hit.end < len(text) and text[hit.end].isalpha()):
-            break
+            return None
         nxt = _TOKEN.match(text, hit.end)
         if nxt and nxt.group("w")[0].isupper() and nxt.start("w") == hit.end + 1:
-            break  # a longer capitalised name than the place: not a sibling
-        out.append((q, hit.end, f"{head_part} {level} {text[q:hit.end]}"))
-        pos = hit.end
-    return out
+            return None  # a longer capitalised name than the place: not a sibling
+        return q, hit.end, f"{head_part} {level} {text[q:hit.end]}"
+
+    return _listed(text, end, spend, read)
 
 
 def _employer(heads: list[Hit], head_starts: list[int], h: Hit, end: int, c: _Compiled) -> Hit | None:
