@@ -43,6 +43,9 @@ class _Compiled:
     province_current: dict[str, str]
     #: capitalised words that begin with a surname, ending right before a place name
     name_before: regex.Pattern
+    #: an honorific of rules/people.yaml right before a place's name, and how far back it reaches
+    honorific_before: regex.Pattern
+    honorific_reach: int
     #: "(Đông Anh)" right after a place
     parenthesised: regex.Pattern
     #: capitalised words before and after a line break
@@ -74,6 +77,8 @@ def _compiled(rules: Rulebook) -> _Compiled:
         province_current={u.name: u.current for u in rules.gazetteer.units},
         name_before=regex.compile(rf"(?r)(?<!\p{{L}})(?:{alt(rules.people.surnames)})"
                                   rf"(?:[ \t]+{_WORD}){{{max(0, rules.locations.given_name_words - 1)},3}}[ \t]+$"),
+        honorific_before=regex.compile(rf"(?r)(?<!\p{{L}}){alt(rules.people.honorifics)}[ \t]+$", regex.IGNORECASE),
+        honorific_reach=max(map(len, rules.people.honorifics)) + 2,
         parenthesised=anchored(rf"[ \t]*\(({_WORD}(?:[ \t]+{_WORD}){{0,3}})\)"),
         words_before_break=regex.compile(rf"(?r)(?<!\p{{L}})((?:{_WORD}[ \t]+){{0,{rules.locations.line_break_words - 1}}}{_WORD})[ \t]*$"),
         words_after_break=anchored(rf"[ \t]*({_WORD}(?:[ \t]+{_WORD}){{0,{rules.locations.line_break_words - 1}}})"),
@@ -130,7 +135,7 @@ def find_locations(doc: Doc) -> list[Span]:
             continue
         if not after_level and _below_level_word(text, h, c):
             continue  # "huyện Điện Biên Đông", "phường Sài Gòn": read below, as the unit named
-        if not after_level and (c.name_before.search(text, max(0, h.start - 40), h.start) or _after_honorific(text, h.start)):
+        if not after_level and (c.name_before.search(text, max(0, h.start - 40), h.start) or _after_honorific(text, h.start, c)):
             continue  # "bà Phạm Thị Thái Bình", "Bà Thái Bình": a person's given name
         u = c.unit_of[h.phrase]
         lead = c.leading_level.match(text, h.start, h.end)  # alias "Thành phố Hồ Chí Minh": the name only
@@ -188,7 +193,7 @@ def find_locations(doc: Doc) -> list[Span]:
         spend(1)
         if not doc.in_content(h) or not text[h.start].isupper() or taken.overlaps(h.start, h.end):
             continue
-        if c.name_before.search(text, max(0, h.start - 40), h.start) or _after_honorific(text, h.start):
+        if c.name_before.search(text, max(0, h.start - 40), h.start) or _after_honorific(text, h.start, c):
             continue  # "bà Phan Thị Thái Bình", "Bà Thái Bình": a person's given name
         found = _district(c, text[h.start:h.end], provinces)
         if found and found[2] in provinces:  # by name alone only in a province the article names
@@ -228,12 +233,9 @@ def _below_level_word(text: str, h, c: _Compiled) -> bool:
     return kind is not None and kind not in ("province", "city") and words[0].islower()
 
 
-_HONORIFIC_BEFORE = regex.compile(r"(?r)(?<!\p{L})(?:ông|bà|anh|chị|cô|thầy|đồng chí|đ/c)[ \t]+$", regex.IGNORECASE)
-
-
-def _after_honorific(text: str, pos: int) -> bool:
-    """"Bà | Thái Bình": a name right after an honorific is a person's."""
-    return bool(_HONORIFIC_BEFORE.search(text, max(0, pos - 12), pos))
+def _after_honorific(text: str, pos: int, c: _Compiled) -> bool:
+    """"Bà | Thái Bình": a name right after an honorific (rules/people.yaml) is a person's."""
+    return bool(c.honorific_before.search(text, max(0, pos - c.honorific_reach), pos))
 
 
 def _below_province(c: _Compiled, s: int, e: int, name: str, kind: str, provinces: set[str]) -> Span:

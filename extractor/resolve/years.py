@@ -49,7 +49,6 @@ class _YearEvidence:
 
     def __init__(self, doc: Doc, full_years: list[tuple[int, int]]):
         text = self.text = doc.content
-        self.year_word = _year_word(doc.rules)
         # one-character matches: a sentence ending before a date ends before its first character
         self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         self.rules = doc.rules
