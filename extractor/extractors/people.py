@@ -104,11 +104,12 @@ def _back(text: str, pos: int) -> int:
     return pos
 
 
-def _surname(word: str, c: _Compiled, following: str | None = None) -> bool:
-    """A surname, or a minority-name prefix glued by an apostrophe ("H'Hen", "K'Ré"), or the
-    first word of a two-word surname ("Rơ Châm", "Rah Lan") when `following` is its second."""
-    return word in c.surnames or (len(word) > 2 and word[1] == "'" and word[:2] in c.surnames) or (
-        following is not None and f"{word} {following}" in c.surnames)
+def _starts_with_surname(words: list[str], c: _Compiled) -> bool:
+    """The name begins with a surname: its first word, a minority-name prefix glued by an
+    apostrophe ("H'Hen", "K'Ré"), or a two-word surname ("Rơ Châm", "Rah Lan")."""
+    first = words[0]
+    return first in c.surnames or (len(first) > 2 and first[1] == "'" and first[:2] in c.surnames) \
+        or " ".join(words[:2]) in c.surnames
 
 
 def _honorific_before(text: str, pos: int, c: _Compiled) -> str | None:
@@ -212,7 +213,7 @@ def find_people(doc: Doc) -> list[Span]:
             # "Bí thư Tỉnh ủy Bình Phước | Trần Văn Hòa": a place or body, then a person
             s = _after_taken(text, s, e, taken, starts)
             words = text[s:e].split()
-            if len(words) < 2 or not _surname(words[0], c, (words[1:2] or [None])[0]) or not free(s, e):
+            if len(words) < 2 or not _starts_with_surname(words, c) or not free(s, e):
                 continue
         if not words or text[s:e] in places or " ".join(words[:2]) in c.not_names:
             continue
@@ -225,11 +226,11 @@ def find_people(doc: Doc) -> list[Span]:
             at = _back(text, s)
             org = org_ending.get(at)
             title = title_ending.get(_back(text, org.start) if org else at)
-            if title is not None and (len(words) >= 3 or _surname(words[0], c, (words[1:2] or [None])[0])) and len(words) >= 2:
+            if title is not None and (len(words) >= 3 or _starts_with_surname(words, c)) and len(words) >= 2:
                 rule, cue = "people.title_cue", text[title.start:title.end]
                 titles = [text[title.start:at].strip(" ,")]
         if rule is None:
-            if len(words) < 2 or not _surname(words[0], c, (words[1:2] or [None])[0]):
+            if len(words) < 2 or not _starts_with_surname(words, c):
                 continue
             if len(words) == 2 and (tail := _NEXT_SYLLABLE.match(text, e)) \
                     and f"{words[-1].lower()} {tail.group(1)}" in c.words:
@@ -239,7 +240,7 @@ def find_people(doc: Doc) -> list[Span]:
                     before.isdigit() and _back(text, s) not in org_ending):  # "May 10 | Thân Đức Việt" is a person
                 continue  # a street, school or prize named after someone; "118 Ngô Quyền"; giải "Lý Tự Trọng"
             rule = "people.surname"
-        if rule == "people.honorific_cue" and len(words) >= 2 and _surname(words[0], c, (words[1:2] or [None])[0]):
+        if rule == "people.honorific_cue" and len(words) >= 2 and _starts_with_surname(words, c):
             tail = _LOWER_TAIL.match(text, e)  # "Nguyễn Văn an": a name typed in lower case
             if tail and tail.group(1) not in c.not_name and len(tail.group(1)) <= 5:
                 e = tail.end()
